@@ -1,0 +1,386 @@
+package tech.infernet.agent.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import tech.infernet.agent.jobs.IllegalTransitionException;
+import tech.infernet.agent.jobs.Job;
+import tech.infernet.agent.jobs.JobId;
+import tech.infernet.agent.jobs.JobState;
+import tech.infernet.agent.jobs.Json;
+
+/**
+ * The agent's SQLite database: one file in WAL mode. Every write goes through one ordered writer
+ * thread that owns the only write connection; reads use their own connections from a small pool.
+ * A state change, its event and its outbox row commit in one transaction, and listeners hear about
+ * events only after the commit.
+ */
+public final class Store implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Store.class.getName());
+  private final Path file;
+  private final ExecutorService writer;
+  private final Connection writeConn;
+  private final BlockingQueue<Connection> readers;
+  private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final Writes writes;
+  private volatile boolean closed;
+
+  private Store(Path file, Connection writeConn, BlockingQueue<Connection> readers) {
+    this.file = file;
+    this.writeConn = writeConn;
+    this.readers = readers;
+    this.writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "infernet-store-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.writes = new Writes(writeConn);
+  }
+
+  /** Opens (creating if needed), runs {@code PRAGMA quick_check} and the migrations. */
+  public static Store open(Path file, int readConnections) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Connection w = connect(file);
+      try (Statement s = w.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=NORMAL");
+        s.execute("PRAGMA foreign_keys=ON");
+        try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+          String r = rs.next() ? rs.getString(1) : "no answer";
+          if (!"ok".equals(r)) {
+            w.close();
+            throw new StoreException("database " + file + " failed quick_check: " + r);
+          }
+        }
+      }
+      Migrations.apply(w);
+      BlockingQueue<Connection> rs = new ArrayBlockingQueue<>(readConnections);
+      for (int i = 0; i < readConnections; i++) {
+        Connection r = connect(file);
+        try (Statement s = r.createStatement()) {
+          s.execute("PRAGMA query_only=ON");
+        }
+        rs.add(r);
+      }
+      return new Store(file, w, rs);
+    } catch (SQLException | java.io.IOException e) {
+      throw new StoreException("cannot open database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection connect(Path file) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=5000");
+    }
+    return c;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Called on the writer thread after each committed event; must not block. */
+  public void onEvent(Consumer<JobEvent> listener) {
+    listeners.add(listener);
+  }
+
+  // ---- writes (ordered) ----
+
+  /** Inserts a new job (QUEUED or REJECTED) with its first state event and outbox row. */
+  public CompletableFuture<Job> insert(Job job, Map<String, Object> payload) {
+    return write(() -> writes.insert(job, Json.write(payload)));
+  }
+
+  /**
+   * Moves a job from {@code from} to {@code to} if it is still in {@code from}; fails with
+   * {@link IllegalTransitionException} otherwise (so of two racing terminal writes one wins).
+   */
+  public CompletableFuture<Job> transition(JobId id, JobState from, JobState to, String reason,
+      Integer exitCode, Map<String, Object> payload) {
+    from.checkMoveTo(to);
+    return write(() -> writes.transition(id, from, to, reason, exitCode, payload));
+  }
+
+  /** Appends a non-state event (log, pull progress, result, ...) with its outbox row. */
+  public CompletableFuture<JobEvent> append(JobId id, String type, Map<String, Object> payload) {
+    return write(() -> writes.append(id, type, Json.write(payload)));
+  }
+
+  public CompletableFuture<Void> putResult(StoredResult r) {
+    return write(() -> {
+      writes.putResult(r);
+      return null;
+    });
+  }
+
+  /** ACL writes use synchronous=FULL: a granted or revoked key survives power loss. */
+  public CompletableFuture<Void> aclPut(String publicKey, String role) {
+    return write(() -> {
+      writes.durable(() -> writes.aclPut(publicKey, role));
+      return null;
+    });
+  }
+
+  public CompletableFuture<Boolean> aclRemove(String publicKey) {
+    return write(() -> writes.durable(() -> writes.aclRemove(publicKey)));
+  }
+
+  public CompletableFuture<Void> markDelivered(Collection<Long> outboxIds) {
+    return write(() -> {
+      writes.markDelivered(outboxIds);
+      return null;
+    });
+  }
+
+  private <T> CompletableFuture<T> write(Writes.Work<T> work) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new StoreException("store is closed"));
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    try {
+      writer.execute(() -> {
+        try {
+          T v = work.run();
+          for (JobEvent e : writes.drainCommitted()) {
+            for (Consumer<JobEvent> l : listeners) {
+              try {
+                l.accept(e);
+              } catch (RuntimeException ex) {
+                LOG.log(Level.WARNING, "event listener failed", ex);
+              }
+            }
+          }
+          f.complete(v);
+        } catch (Throwable t) {
+          writes.drainCommitted();
+          f.completeExceptionally(t instanceof SQLException
+              ? new StoreException("write failed: " + t.getMessage(), t) : t);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      f.completeExceptionally(new StoreException("store is closed"));
+    }
+    return f;
+  }
+
+  // ---- reads ----
+
+  public Optional<Job> job(JobId id) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT " + Rows.JOB_COLUMNS + " FROM jobs WHERE id = ?")) {
+        p.setString(1, id.value());
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(Rows.job(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Jobs in the given states (all when empty), newest first. */
+  public List<Job> jobs(Collection<JobState> states, int limit) {
+    return read(c -> {
+      StringBuilder sql = new StringBuilder("SELECT " + Rows.JOB_COLUMNS + " FROM jobs");
+      if (!states.isEmpty()) {
+        sql.append(" WHERE state IN (");
+        for (int i = 0; i < states.size(); i++) {
+          sql.append(i == 0 ? "?" : ",?");
+        }
+        sql.append(')');
+      }
+      sql.append(" ORDER BY id DESC LIMIT ?");
+      try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+        int i = 1;
+        for (JobState s : states) {
+          p.setString(i++, s.name());
+        }
+        p.setInt(i, limit);
+        List<Job> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(Rows.job(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** A job's events with {@code seq > afterSeq}, in order. */
+  public List<JobEvent> events(JobId id, long afterSeq, int limit) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT " + Rows.EVENT_COLUMNS
+          + " FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+        p.setString(1, id.value());
+        p.setLong(2, afterSeq);
+        p.setInt(3, limit);
+        return events(p);
+      }
+    });
+  }
+
+  /** All jobs' events with global {@code id > afterId}, in order. */
+  public List<JobEvent> eventsAfter(long afterId, int limit) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT " + Rows.EVENT_COLUMNS
+          + " FROM job_events WHERE id > ? ORDER BY id LIMIT ?")) {
+        p.setLong(1, afterId);
+        p.setInt(2, limit);
+        return events(p);
+      }
+    });
+  }
+
+  private static List<JobEvent> events(PreparedStatement p) throws SQLException {
+    List<JobEvent> out = new ArrayList<>();
+    try (ResultSet rs = p.executeQuery()) {
+      while (rs.next()) {
+        out.add(Rows.event(rs));
+      }
+    }
+    return out;
+  }
+
+  public Map<JobState, Long> countByState() {
+    return read(c -> {
+      Map<JobState, Long> m = new EnumMap<>(JobState.class);
+      for (JobState s : JobState.values()) {
+        m.put(s, 0L);
+      }
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT state, count(*) FROM jobs GROUP BY state")) {
+        while (rs.next()) {
+          m.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
+        }
+      }
+      return m;
+    });
+  }
+
+  public List<AclEntry> acl() {
+    return read(c -> {
+      List<AclEntry> out = new ArrayList<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT public_key, role, added_at FROM acl ORDER BY public_key")) {
+        while (rs.next()) {
+          out.add(new AclEntry(rs.getString(1), rs.getString(2), rs.getLong(3)));
+        }
+      }
+      return out;
+    });
+  }
+
+  public Optional<StoredResult> result(JobId id) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT job_id, inline, path, sha256, size FROM results WHERE job_id = ?")) {
+        p.setString(1, id.value());
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(new StoredResult(rs.getString(1), rs.getBytes(2),
+              rs.getString(3), rs.getString(4), rs.getLong(5))) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Undelivered outbox entries, oldest first. */
+  public List<OutboxEntry> pendingOutbox(int limit) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT o.id, o.recipient, o.attempts, e.id,"
+          + " e.job_id, e.seq, e.type, e.payload, e.time FROM outbox o JOIN job_events e"
+          + " ON e.id = o.event_id WHERE o.delivered_at IS NULL ORDER BY o.id LIMIT ?")) {
+        p.setInt(1, limit);
+        List<OutboxEntry> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            JobEvent e = new JobEvent(rs.getLong(4), new JobId(rs.getString(5)), rs.getLong(6),
+                rs.getString(7), rs.getString(8), rs.getLong(9));
+            out.add(new OutboxEntry(rs.getLong(1), rs.getString(2), e, rs.getInt(3)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  interface Query<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T read(Query<T> q) {
+    Connection c;
+    try {
+      c = readers.poll(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted waiting for a read connection");
+    }
+    if (c == null) {
+      throw new StoreException("no read connection free within 10 s");
+    }
+    try {
+      return q.run(c);
+    } catch (SQLException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    } finally {
+      readers.add(c);
+    }
+  }
+
+  /** Finishes queued writes, checkpoints the WAL into the database file and closes. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warning("store writer did not finish within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Connection c : readers) {
+      quietClose(c);
+    }
+    try (Statement s = writeConn.createStatement()) {
+      s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "checkpoint at close failed", e);
+    }
+    quietClose(writeConn);
+  }
+
+  private static void quietClose(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // closing
+    }
+  }
+}
