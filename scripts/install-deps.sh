@@ -14,3 +14,28 @@ if ((${#need_apt[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
+
+# ---- containers (agent) ------------------------------------------------------------------------
+# The agent's integration tests run real Podman containers. Podman's default runtime (crun) fails
+# on these machines (cgroup v1/v2 hybrid), and container ulimits must stay below the host's hard
+# limits, so Podman is told to use runc with lower default ulimits. Idempotent.
+need_ctr=()
+command -v podman >/dev/null 2>&1 || need_ctr+=(podman)
+command -v runc >/dev/null 2>&1 || need_ctr+=(runc)
+[ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 || need_ctr+=(busybox-static)
+if ((${#need_ctr[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_ctr[@]}"
+fi
+ctr_conf=/etc/containers/containers.conf.d/50-infernet.conf
+ctr_want='[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+[engine]
+runtime = "runc"'
+if [ "$(cat "$ctr_conf" 2>/dev/null)" != "$ctr_want" ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO mkdir -p "$(dirname "$ctr_conf")"
+  printf '%s\n' "$ctr_want" | $SUDO tee "$ctr_conf" >/dev/null
+fi
+# ---- end containers (agent) --------------------------------------------------------------------

@@ -229,6 +229,23 @@ public final class Store implements AutoCloseable {
     });
   }
 
+  /** Every job in one state, oldest first. */
+  public List<Job> jobsIn(JobState state) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT " + Rows.JOB_COLUMNS + " FROM jobs WHERE state = ? ORDER BY id")) {
+        p.setString(1, state.name());
+        List<Job> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(Rows.job(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
   /** A job's events with {@code seq > afterSeq}, in order. */
   public List<JobEvent> events(JobId id, long afterSeq, int limit) {
     return read(c -> {

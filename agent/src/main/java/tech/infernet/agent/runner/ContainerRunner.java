@@ -1,0 +1,229 @@
+package tech.infernet.agent.runner;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+import tech.infernet.agent.jobs.Job;
+import tech.infernet.agent.jobs.JobId;
+import tech.infernet.agent.jobs.RunnerKind;
+
+/**
+ * Runs container jobs with Podman or Docker. A job's container is named after the job and
+ * labelled {@code infernet.job=<id>}; it is created during PREPARING and started only after
+ * RUNNING is stored, so a container in the "created" state has never run.
+ */
+public final class ContainerRunner implements Runner {
+  private static final Logger LOG = Logger.getLogger(ContainerRunner.class.getName());
+  private static final Duration CMD = Duration.ofMinutes(2);
+  private static final Duration PULL = Duration.ofMinutes(30);
+  private static final int MAX_PULL_EVENTS = 200;
+  private final ContainerConfig cfg;
+
+  public ContainerRunner(ContainerConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  /** Picks podman when its CLI answers, else docker when its daemon answers, else null. */
+  public static String detectEngine() {
+    for (String e : List.of("podman", "docker")) {
+      try {
+        if (Proc.run(List.of(e, "info", "--format", "{{.Host.OS}}{{.OSType}}"),
+            Duration.ofSeconds(20)).ok()) {
+          return e;
+        }
+      } catch (IOException | InterruptedException ignored) {
+        // try the next one
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public RunnerKind kind() {
+    return RunnerKind.CONTAINER;
+  }
+
+  @Override
+  public String unavailableReason() {
+    try {
+      Proc.Result r = Proc.run(List.of(cfg.binary(), "version"), Duration.ofSeconds(20));
+      return r.ok() ? null : cfg.binary() + " version failed: " + r.err().strip();
+    } catch (IOException | InterruptedException e) {
+      return cfg.binary() + " not usable: " + e.getMessage();
+    }
+  }
+
+  @Override
+  public void prepare(Job job, Path workDir, OptionalInt gpu, RunSink sink) throws Exception {
+    String image = job.spec().image();
+    boolean present = run("image", "exists", image).ok()
+        || (!cfg.isPodman() && run("image", "inspect", image).ok());
+    if (cfg.pullPolicy().equals("always") || (!present && !cfg.pullPolicy().equals("never"))) {
+      pull(image, sink);
+    } else if (!present) {
+      throw new RunnerException("image " + image + " is not present and pulls are disabled");
+    } else {
+      sink.progress(Map.of("image", image, "status", "present"));
+    }
+    // A create from an earlier attempt (agent killed while preparing) never ran: replace it.
+    run("rm", "--force", ContainerArgs.name(job.id()));
+    Proc.Result r = Proc.run(ContainerArgs.create(cfg, job, workDir, gpu), CMD);
+    if (!r.ok()) {
+      throw new RunnerException("container create failed: " + r.err().strip());
+    }
+  }
+
+  private void pull(String image, RunSink sink) throws Exception {
+    List<String> argv = new ArrayList<>(ContainerArgs.base(cfg));
+    argv.add("pull");
+    argv.add(image);
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    int[] n = {0};
+    pump(p.getInputStream(), line -> {
+      if (n[0]++ < MAX_PULL_EVENTS) {
+        sink.progress(Map.of("image", image, "status", line));
+      }
+    });
+    if (!p.waitFor(PULL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new RunnerException("pull of " + image + " took longer than " + PULL);
+    }
+    if (p.exitValue() != 0) {
+      throw new RunnerException("pull of " + image + " failed (exit " + p.exitValue() + ")");
+    }
+    sink.progress(Map.of("image", image, "status", "pulled"));
+  }
+
+  @Override
+  public Execution start(Job job, RunSink sink) throws Exception {
+    List<String> argv = new ArrayList<>(ContainerArgs.base(cfg));
+    argv.addAll(List.of("start", "--attach", ContainerArgs.name(job.id())));
+    return follow(job.id(), argv, sink);
+  }
+
+  @Override
+  public Recovery recover(Job job, long logsSinceMillis, RunSink sink) throws Exception {
+    String name = ContainerArgs.name(job.id());
+    Proc.Result r = run("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name);
+    if (!r.ok()) {
+      return new Recovery.Lost("container " + name + " not found");
+    }
+    String[] st = r.out().strip().split(" ");
+    switch (st[0]) {
+      case "created", "configured", "initialized" -> {
+        return new Recovery.Reattached(start(job, sink));
+      }
+      case "running", "paused", "stopping" -> {
+        List<String> argv = new ArrayList<>(ContainerArgs.base(cfg));
+        argv.addAll(List.of("logs", "--follow", "--since",
+            Long.toString(Math.max(0, logsSinceMillis / 1000)), name));
+        return new Recovery.Reattached(follow(job.id(), argv, sink));
+      }
+      default -> {
+        return new Recovery.Ended(Integer.parseInt(st[1]));
+      }
+    }
+  }
+
+  /** Runs a start --attach or logs --follow process, pumps its output, then reads the exit code. */
+  private Execution follow(JobId id, List<String> argv, RunSink sink) throws IOException {
+    Process p = new ProcessBuilder(argv).start();
+    p.getOutputStream().close();
+    Thread out = Proc.daemon("infernet-log-out-" + id, () -> pump(p.getInputStream(), l -> sink.log("stdout", l)));
+    Thread err = Proc.daemon("infernet-log-err-" + id, () -> pump(p.getErrorStream(), l -> sink.log("stderr", l)));
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    p.onExit().thenRunAsync(() -> {
+      try {
+        out.join();
+        err.join();
+        exit.complete(exitCode(id));
+      } catch (Exception e) {
+        exit.completeExceptionally(e);
+      }
+    });
+    return () -> exit;
+  }
+
+  private int exitCode(JobId id) throws Exception {
+    String name = ContainerArgs.name(id);
+    // start --attach can return before the engine has recorded the exit; wait for it.
+    Proc.Result w = run("wait", name);
+    if (w.ok() && !w.out().isBlank()) {
+      return Integer.parseInt(w.out().strip().lines().reduce((a, b) -> b).orElse("-1").strip());
+    }
+    Proc.Result r = run("inspect", "--format", "{{.State.ExitCode}}", name);
+    if (!r.ok()) {
+      throw new RunnerException("container " + name + " vanished before its exit code was read");
+    }
+    return Integer.parseInt(r.out().strip());
+  }
+
+  @Override
+  public void remove(JobId id) throws Exception {
+    Proc.Result r = run("rm", "--force", "--time", "0", ContainerArgs.name(id));
+    if (!r.ok() && !r.err().contains("no such container") && !r.err().contains("No such container")) {
+      LOG.warning("removing container of job " + id + " failed: " + r.err().strip());
+    }
+  }
+
+  @Override
+  public List<JobId> leftovers() throws Exception {
+    Proc.Result r = run("ps", "--all", "--filter", "label=" + ContainerArgs.LABEL,
+        "--format", "{{.Names}}");
+    if (!r.ok()) {
+      throw new RunnerException("listing containers failed: " + r.err().strip());
+    }
+    List<JobId> ids = new ArrayList<>();
+    for (String n : r.out().split("\\s+")) {
+      if (n.startsWith("infernet-")) {
+        String v = n.substring("infernet-".length()).toUpperCase(java.util.Locale.ROOT);
+        if (JobId.isValid(v)) {
+          ids.add(new JobId(v));
+        }
+      }
+    }
+    return ids;
+  }
+
+  private Proc.Result run(String... args) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(ContainerArgs.base(cfg));
+    argv.addAll(List.of(args));
+    return Proc.run(argv, CMD);
+  }
+
+  static void pump(InputStream in, java.util.function.Consumer<String> lines) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      char[] buf = new char[4096];
+      StringBuilder line = new StringBuilder();
+      int n;
+      while ((n = r.read(buf)) > 0) {
+        for (int i = 0; i < n; i++) {
+          char c = buf[i];
+          if (c == '\n' || line.length() >= 4096) {
+            lines.accept(line.toString());
+            line.setLength(0);
+            if (c == '\n') {
+              continue;
+            }
+          }
+          line.append(c);
+        }
+      }
+      if (line.length() > 0) {
+        lines.accept(line.toString());
+      }
+    } catch (IOException ignored) {
+      // process ended
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package tech.infernet.agent.runner;
+
+import java.util.Map;
+
+/** Where a runner reports what a job prints and how its preparation goes. */
+public interface RunSink {
+  /** One bounded chunk of output; {@code stream} is stdout or stderr. */
+  void log(String stream, String text);
+
+  /** Preparation progress (image pull and the like). */
+  void progress(Map<String, Object> info);
+}
