@@ -1,0 +1,275 @@
+package tech.infernet.agent.api;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import tech.infernet.agent.engine.JobEngine;
+import tech.infernet.agent.jobs.IllegalTransitionException;
+import tech.infernet.agent.jobs.Job;
+import tech.infernet.agent.jobs.JobId;
+import tech.infernet.agent.jobs.JobState;
+import tech.infernet.agent.jobs.SpecException;
+import tech.infernet.agent.store.JobEvent;
+
+/**
+ * The local admin API (bound to loopback by default): health, status, jobs, live events as
+ * Server-Sent Events with replay from Last-Event-ID, ACL, and Prometheus metrics. Store reads and
+ * engine calls that may block run on worker threads, never on the event loop.
+ */
+public final class AdminApi {
+  /** What /status reports besides the engine's numbers. */
+  public record StatusInfo(String publicKey, String version, Map<String, String> runners) {}
+
+  private static final int MAX_BODY = 512 * 1024;
+  private final Vertx vertx;
+  private final JobEngine engine;
+  private final StatusInfo info;
+  private final EventHub hub = new EventHub();
+  private final long startedAt = System.currentTimeMillis();
+
+  public AdminApi(Vertx vertx, JobEngine engine, StatusInfo info) {
+    this.vertx = vertx;
+    this.engine = engine;
+    this.info = info;
+    engine.store().onEvent(hub);
+  }
+
+  public Future<HttpServer> listen(String host, int port) {
+    return vertx.createHttpServer().requestHandler(router()).listen(port, host);
+  }
+
+  Router router() {
+    Router r = Router.router(vertx);
+    r.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+    r.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "ok")));
+    r.get("/status").handler(this::status);
+    r.get("/metrics").handler(rc -> blocking(rc, () -> MetricsText.render(engine, startedAt))
+        .onSuccess(t -> rc.response().putHeader("content-type", "text/plain; version=0.0.4").end(t)));
+    r.get("/jobs").handler(this::list);
+    r.post("/jobs").handler(this::submit);
+    r.get("/jobs/:id").handler(rc -> withJob(rc, j -> json(rc, 200, Views.job(j))));
+    r.post("/jobs/:id/cancel").handler(this::cancel);
+    r.get("/jobs/:id/events").handler(this::jobEvents);
+    r.get("/jobs/:id/result").handler(this::result);
+    r.get("/events").handler(this::allEvents);
+    r.get("/acl").handler(rc -> blocking(rc, () -> {
+      JsonArray a = new JsonArray();
+      engine.store().acl().forEach(e -> a.add(new JsonObject().put("publicKey", e.publicKey())
+          .put("role", e.role()).put("addedAt", e.addedAt())));
+      return a;
+    }).onSuccess(a -> json(rc, 200, new JsonObject().put("acl", a))));
+    r.put("/acl/:key").handler(this::aclPut);
+    r.delete("/acl/:key").handler(rc -> {
+      String key = rc.pathParam("key");
+      Future.fromCompletionStage(engine.store().aclRemove(key), rc.vertx().getOrCreateContext())
+          .onSuccess(b -> json(rc, b ? 200 : 404, new JsonObject().put("removed", b)))
+          .onFailure(rc::fail);
+    });
+    r.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "", "no such endpoint"));
+    r.route().failureHandler(rc -> {
+      if (rc.statusCode() == 413) {
+        error(rc, 413, "SPEC_TOO_LARGE", "", "body larger than " + MAX_BODY + " bytes");
+      } else if (!rc.response().ended()) {
+        Throwable t = rc.failure();
+        error(rc, rc.statusCode() > 0 ? rc.statusCode() : 500, "INTERNAL",
+            "", t == null ? "error" : String.valueOf(t.getMessage()));
+      }
+    });
+    return r;
+  }
+
+  private void status(RoutingContext rc) {
+    blocking(rc, () -> new JsonObject()
+        .put("publicKey", info.publicKey())
+        .put("version", info.version())
+        .put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
+        .put("runners", new JsonObject(Map.copyOf(info.runners())))
+        .put("queued", engine.queued())
+        .put("running", engine.running())).onSuccess(s -> json(rc, 200, s));
+  }
+
+  private void list(RoutingContext rc) {
+    List<JobState> states = new ArrayList<>();
+    String st = rc.queryParams().get("state");
+    int limit;
+    try {
+      if (st != null) {
+        for (String s : st.split(",")) {
+          states.add(JobState.valueOf(s.strip().toUpperCase(java.util.Locale.ROOT)));
+        }
+      }
+      limit = Integer.parseInt(rc.queryParams().get("limit") == null ? "100" : rc.queryParams().get("limit"));
+    } catch (IllegalArgumentException e) {
+      error(rc, 400, "BAD_QUERY", "state", "state must be job states, limit a number");
+      return;
+    }
+    int lim = Math.max(1, Math.min(limit, 10_000));
+    blocking(rc, () -> {
+      JsonArray a = new JsonArray();
+      engine.store().jobs(states, lim).forEach(j -> a.add(Views.job(j)));
+      return a;
+    }).onSuccess(a -> json(rc, 200, new JsonObject().put("jobs", a)));
+  }
+
+  private void submit(RoutingContext rc) {
+    String owner = rc.request().getHeader("X-Infernet-Owner");
+    String body = rc.body().asString();
+    Future.fromCompletionStage(engine.submit(owner == null ? "local" : owner, body),
+            rc.vertx().getOrCreateContext())
+        .onSuccess(j -> json(rc, j.state() == JobState.REJECTED ? 422 : 201, Views.job(j)))
+        .onFailure(t -> {
+          Throwable c = t instanceof CompletionException ? t.getCause() : t;
+          if (c instanceof SpecException se) {
+            error(rc, 400, se.code().name(), se.field(), se.getMessage());
+          } else {
+            rc.fail(500, c);
+          }
+        });
+  }
+
+  private void cancel(RoutingContext rc) {
+    JobId id = jobId(rc);
+    if (id == null) {
+      return;
+    }
+    blocking(rc, () -> engine.cancel(id).join()).onSuccess(j -> json(rc, 200, Views.job(j)))
+        .onFailure(t -> {
+          Throwable c = t instanceof CompletionException ? t.getCause() : t;
+          if (c instanceof IllegalArgumentException) {
+            error(rc, 404, "NO_SUCH_JOB", "id", c.getMessage());
+          } else if (c instanceof IllegalTransitionException) {
+            error(rc, 409, "CONFLICT", "id", c.getMessage());
+          } else {
+            rc.fail(500, c);
+          }
+        });
+  }
+
+  private void result(RoutingContext rc) {
+    JobId id = jobId(rc);
+    if (id == null) {
+      return;
+    }
+    blocking(rc, () -> engine.store().result(id)).onSuccess(r -> {
+      if (r.isEmpty()) {
+        error(rc, 404, "NO_RESULT", "id", "job has no result");
+      } else if (r.get().inline() != null) {
+        rc.response().putHeader("content-type", "application/octet-stream")
+            .putHeader("x-sha256", r.get().sha256()).end(io.vertx.core.buffer.Buffer.buffer(r.get().inline()));
+      } else {
+        rc.response().putHeader("x-sha256", r.get().sha256()).sendFile(r.get().path());
+      }
+    });
+  }
+
+  private void jobEvents(RoutingContext rc) {
+    JobId id = jobId(rc);
+    if (id == null) {
+      return;
+    }
+    long after = lastEventId(rc);
+    blocking(rc, () -> engine.store().job(id)).onSuccess(j -> {
+      if (j.isEmpty()) {
+        error(rc, 404, "NO_SUCH_JOB", "id", "no such job " + id);
+        return;
+      }
+      new SseStream(rc, after, e -> e.jobId().equals(id), JobEvent::seq,
+          from -> engine.store().events(id, from, 500), true).start(hub);
+    });
+  }
+
+  private void allEvents(RoutingContext rc) {
+    long after = lastEventId(rc);
+    new SseStream(rc, after, e -> true, JobEvent::id, from -> engine.store().eventsAfter(from, 500),
+        false).start(hub);
+  }
+
+  private void aclPut(RoutingContext rc) {
+    String key = rc.pathParam("key");
+    JsonObject body;
+    try {
+      body = rc.body().asJsonObject();
+    } catch (RuntimeException e) {
+      error(rc, 400, "MALFORMED_JSON", "", "body must be JSON like {\"role\":\"user\"}");
+      return;
+    }
+    String role = body == null ? null : body.getString("role");
+    if (!key.matches("[0-9a-fA-F]{64}") || role == null || !role.matches("[a-z]{1,32}")) {
+      error(rc, 400, "BAD_ACL_ENTRY", "publicKey", "key must be 64 hex digits, role lowercase letters");
+      return;
+    }
+    Future.fromCompletionStage(engine.store().aclPut(key.toLowerCase(java.util.Locale.ROOT), role),
+            rc.vertx().getOrCreateContext())
+        .onSuccess(v -> json(rc, 200, new JsonObject().put("publicKey", key).put("role", role)))
+        .onFailure(rc::fail);
+  }
+
+  private static long lastEventId(RoutingContext rc) {
+    String h = rc.request().getHeader("Last-Event-ID");
+    if (h == null) {
+      h = rc.queryParams().get("after");
+    }
+    try {
+      return h == null ? 0 : Math.max(0, Long.parseLong(h.strip()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void withJob(RoutingContext rc, java.util.function.Consumer<Job> then) {
+    JobId id = jobId(rc);
+    if (id == null) {
+      return;
+    }
+    blocking(rc, () -> engine.store().job(id)).onSuccess(j -> {
+      if (j.isEmpty()) {
+        error(rc, 404, "NO_SUCH_JOB", "id", "no such job " + id);
+      } else {
+        then.accept(j.get());
+      }
+    });
+  }
+
+  private static JobId jobId(RoutingContext rc) {
+    String s = rc.pathParam("id");
+    if (!JobId.isValid(s)) {
+      error(rc, 400, "BAD_JOB_ID", "id", "not a job id");
+      return null;
+    }
+    return new JobId(s);
+  }
+
+  private static <T> Future<T> blocking(RoutingContext rc, Callable<T> c) {
+    Context ctx = rc.vertx().getOrCreateContext();
+    Future<T> f = ctx.executeBlocking(c, false);
+    return f.onFailure(t -> {
+      if (!rc.response().ended()) {
+        rc.fail(500, t);
+      }
+    });
+  }
+
+  static void json(RoutingContext rc, int status, JsonObject body) {
+    HttpServerResponse r = rc.response();
+    if (!r.ended()) {
+      r.setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+  }
+
+  static void error(RoutingContext rc, int status, String code, String field, String message) {
+    json(rc, status, new JsonObject().put("error", new JsonObject().put("code", code)
+        .put("field", field).put("message", message)));
+  }
+}

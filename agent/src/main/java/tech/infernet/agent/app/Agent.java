@@ -1,0 +1,74 @@
+package tech.infernet.agent.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+import tech.infernet.agent.api.AdminApi;
+import tech.infernet.agent.config.AgentConfig;
+import tech.infernet.agent.config.Identity;
+import tech.infernet.agent.engine.JobEngine;
+import tech.infernet.agent.jobs.RunnerKind;
+import tech.infernet.agent.jobs.SpecParser;
+import tech.infernet.agent.runner.ContainerRunner;
+import tech.infernet.agent.runner.Runner;
+import tech.infernet.agent.store.Store;
+
+/** Wires store, runners, engine and admin API together; {@link #close()} stops them in order. */
+public final class Agent implements AutoCloseable {
+  public static final String VERSION = "0.1.0-SNAPSHOT";
+  private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+  private final Store store;
+  private final JobEngine engine;
+  private final Vertx vertx;
+  private final HttpServer server;
+
+  private Agent(Store store, JobEngine engine, Vertx vertx, HttpServer server) {
+    this.store = store;
+    this.engine = engine;
+    this.vertx = vertx;
+    this.server = server;
+  }
+
+  public static Agent start(AgentConfig cfg, Identity identity) throws Exception {
+    long t0 = System.nanoTime();
+    Store store = Store.open(cfg.database(), 4);
+    String engineName = cfg.engine().equals("auto") ? ContainerRunner.detectEngine() : cfg.engine();
+    Map<String, String> runnerStatus = new LinkedHashMap<>();
+    Map<RunnerKind, Runner> runners = new LinkedHashMap<>();
+    if (engineName == null) {
+      runnerStatus.put("container", "unavailable: neither podman nor docker answers");
+    } else {
+      ContainerRunner cr = new ContainerRunner(cfg.containerConfig(engineName));
+      String why = cr.unavailableReason();
+      runnerStatus.put("container", why == null ? "available (" + engineName + ")" : "unavailable: " + why);
+      runners.put(RunnerKind.CONTAINER, cr);
+    }
+    runnerStatus.put("inference", "not implemented");
+    runnerStatus.put("process", "disabled");
+    JobEngine engine = new JobEngine(store, cfg.policy(), new SpecParser(), runners, cfg.engineConfig());
+    engine.start();
+    Vertx vertx = Vertx.vertx();
+    AdminApi api = new AdminApi(vertx, engine,
+        new AdminApi.StatusInfo(identity.publicKeyHex(), VERSION, runnerStatus));
+    HttpServer server = api.listen(cfg.apiHost(), cfg.apiPort()).await();
+    LOG.info("agent ready: api http://" + cfg.apiHost() + ":" + server.actualPort() + " identity "
+        + identity.publicKeyHex() + " state " + cfg.stateDir() + " in "
+        + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    return new Agent(store, engine, vertx, server);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public void close() {
+    server.close().await();
+    vertx.close().await();
+    engine.close();
+    store.close();
+    LOG.info("agent stopped cleanly");
+  }
+}
