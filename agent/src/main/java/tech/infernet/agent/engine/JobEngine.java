@@ -142,6 +142,8 @@ public final class JobEngine implements AutoCloseable {
     }
     OptionalInt gpu = dispatch.submit(() -> slots.force(j.spec().gpu())).get();
     if (rec instanceof Recovery.Ended ended) {
+      store.append(j.id(), "recovered", Map.of("note", "agent restarted; the job had ended with exit code "
+          + ended.exitCode()));
       work.execute(() -> conclude(j, CompletableFuture.completedFuture(ended.exitCode()), gpu));
     } else {
       Execution ex = ((Recovery.Reattached) rec).execution();

@@ -91,7 +91,7 @@ class AgentCrashIT {
       int base = submittedTotal;
       Thread feeder = new Thread(() -> {
         for (int i = 0; go.get() && i < 12; i++) {
-          String sleep = "0." + (1 + (base + i) % 9);
+          String sleep = ((base + i) % 3) + "." + (1 + (base + i) % 9);
           String spec = "{\"image\":\"" + image + "\",\"args\":[\"/bin/sh\",\"-c\",\"echo ran >> runs;"
               + " echo job " + (base + i) + "; sleep " + sleep + "; cp runs result\"],"
               + "\"limits\":{\"memoryMb\":32,\"timeoutSeconds\":60}}";
@@ -137,7 +137,7 @@ class AgentCrashIT {
           assertEquals(i + 1, ev.get(i).seq(), "gap or duplicate in events of " + j.id());
         }
         List<String> states = new ArrayList<>();
-        reattached += ev.stream().anyMatch(e -> e.type().equals("reattached")) ? 1 : 0;
+        reattached += ev.stream().anyMatch(e -> (e.type().equals("reattached") || e.type().equals("recovered"))) ? 1 : 0;
         requeued += ev.stream().anyMatch(e -> e.payload().contains("re-queued")) ? 1 : 0;
         for (JobEvent e : ev) {
           if (e.type().equals("state")) {
