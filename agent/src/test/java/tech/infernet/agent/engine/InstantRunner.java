@@ -55,6 +55,11 @@ public final class InstantRunner implements Runner {
     return List.of();
   }
 
+  /** Like {@link #engine} but the jobs print nothing (benchmark). */
+  public static JobEngine engineQuiet(tech.infernet.agent.store.Store store, Path dir, int max) {
+    return Fixtures.engine(store, dir, max, new InstantRunner(false));
+  }
+
   /** Test access to the package-private fixtures. */
   public static JobEngine engine(tech.infernet.agent.store.Store store, Path dir, int max) {
     return Fixtures.engine(store, dir, max, new InstantRunner(true));
