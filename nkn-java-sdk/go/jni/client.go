@@ -79,9 +79,38 @@ func openClient(seed []byte, opts clientOptions) (*client, error) {
 		answerable: make(map[int64]incoming),
 		accepted:   make(chan *ncp.Session, 16),
 	}
+	c.settle(5 * time.Second)
 	go c.pumpMessages()
 	go c.watch()
 	return c, nil
+}
+
+// settle waits, at most d, until every sub-client has finished its handshake with a node.
+//
+// nkn-sdk-go's Client.Close races with a node's authChallenge that arrives mid-handshake: the
+// reader goroutine then sends on the closed challenge channel and panics, which aborts the
+// whole JVM (seen in NknLifecycleIT). So the binding neither returns a client nor closes one
+// while a sub-client is still shaking hands, if waiting a moment avoids it.
+func (c *client) settle(d time.Duration) {
+	want := c.opts.SubClients
+	if c.opts.OriginalClient {
+		want++
+	}
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		subs := c.mc.GetClients()
+		ready := len(subs) == want
+		for _, sub := range subs {
+			if !sub.HasConnection && !sub.IsClosed() {
+				ready = false
+				break
+			}
+		}
+		if ready {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // createMultiClient bounds nkn-sdk-go's creation and first connection by timeout; a client
@@ -311,6 +340,7 @@ func (c *client) close() error {
 	var err error
 	c.closeOnce.Do(func() {
 		close(c.closed)
+		c.settle(3 * time.Second)
 		err = c.mc.Close()
 		c.mu.Lock()
 		c.answerable = map[int64]incoming{}
