@@ -272,18 +272,11 @@ func (c *client) acquireSendSlot() error {
 // send hands the message to a goroutine and returns at once; the outcome comes back as a
 // SENT, REPLY or FAILED record carrying request.
 func (c *client) send(dests []string, data []byte, request int64, wantReply bool, replyTimeout time.Duration) error {
-	if len(data) > maxMessageBytes {
-		return newError(codeMessageTooLarge, fmt.Sprintf("message of %d bytes is over NKN's limit of %d bytes", len(data), maxMessageBytes))
-	}
-	if len(dests) == 0 {
-		return newError(codeInvalidAddress, "no destination")
-	}
-	if err := c.acquireSendSlot(); err != nil {
+	if err := c.checkSend(dests, data); err != nil {
 		return err
 	}
 	go func() {
-		onReply, err := c.mc.Send(nkn.NewStringArray(dests...), data, &nkn.MessageConfig{NoReply: !wantReply})
-		<-c.sendSlots
+		onReply, err := c.sendNow(dests, data, wantReply)
 		if err != nil {
 			c.emit(failedRecord(request, err))
 			return
@@ -292,21 +285,60 @@ func (c *client) send(dests []string, data []byte, request int64, wantReply bool
 			c.emit(sentRecord(request))
 			return
 		}
-		timer := time.NewTimer(replyTimeout)
-		defer timer.Stop()
-		select {
-		case msg, ok := <-onReply.C:
-			if ok && msg != nil {
-				c.emit(replyRecord(request, msg.Src, msg.Data))
-			} else {
-				c.emit(failedRecord(request, newError(codeClosed, "client closed while waiting for the reply")))
-			}
-		case <-timer.C:
-			c.emit(failedRecord(request, newError(codeTimeout, fmt.Sprintf("no reply within %v", replyTimeout))))
-		case <-c.closed:
+		src, reply, err := c.awaitReply(onReply, replyTimeout)
+		if err != nil {
+			c.emit(failedRecord(request, err))
+		} else {
+			c.emit(replyRecord(request, src, reply))
 		}
 	}()
 	return nil
+}
+
+// sendAndWait sends and waits for the reply on the calling thread: one thread hand-off less
+// than send, for callers that block anyway.
+func (c *client) sendAndWait(dests []string, data []byte, replyTimeout time.Duration) (string, []byte, error) {
+	if err := c.checkSend(dests, data); err != nil {
+		return "", nil, err
+	}
+	onReply, err := c.sendNow(dests, data, true)
+	if err != nil {
+		return "", nil, err
+	}
+	return c.awaitReply(onReply, replyTimeout)
+}
+
+// checkSend refuses what NKN would refuse, before anything is sent, and takes a send slot
+// that sendNow gives back.
+func (c *client) checkSend(dests []string, data []byte) error {
+	if len(data) > maxMessageBytes {
+		return newError(codeMessageTooLarge, fmt.Sprintf("message of %d bytes is over NKN's limit of %d bytes", len(data), maxMessageBytes))
+	}
+	if len(dests) == 0 {
+		return newError(codeInvalidAddress, "no destination")
+	}
+	return c.acquireSendSlot()
+}
+
+func (c *client) sendNow(dests []string, data []byte, wantReply bool) (*nkn.OnMessage, error) {
+	defer func() { <-c.sendSlots }()
+	return c.mc.Send(nkn.NewStringArray(dests...), data, &nkn.MessageConfig{NoReply: !wantReply})
+}
+
+func (c *client) awaitReply(onReply *nkn.OnMessage, timeout time.Duration) (string, []byte, error) {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case msg, ok := <-onReply.C:
+		if ok && msg != nil {
+			return msg.Src, msg.Data, nil
+		}
+		return "", nil, newError(codeClosed, "client closed while waiting for the reply")
+	case <-timer.C:
+		return "", nil, newError(codeTimeout, fmt.Sprintf("no reply within %v", timeout))
+	case <-c.closed:
+		return "", nil, newError(codeClosed, "client closed while waiting for the reply")
+	}
 }
 
 // reply answers a received message once; the outcome comes back as SENT or FAILED.

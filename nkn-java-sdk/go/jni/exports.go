@@ -142,6 +142,22 @@ func Java_tech_infernet_nkn_NativeNkn_clientSend(env *C.JNIEnv, _ C.jclass, id C
 	}
 }
 
+//export Java_tech_infernet_nkn_NativeNkn_clientSendAndWait
+func Java_tech_infernet_nkn_NativeNkn_clientSendAndWait(env *C.JNIEnv, _ C.jclass, id C.jlong, dests, data C.jbyteArray, replyTimeoutMs C.jint) C.jbyteArray {
+	defer guard(env)
+	c, err := lookupClient(id)
+	var src string
+	var reply []byte
+	if err == nil {
+		src, reply, err = c.sendAndWait(goLines(env, dests), goBytes(env, data), millis(replyTimeoutMs))
+	}
+	if err != nil {
+		throw(env, err)
+		return 0
+	}
+	return javaBytes(env, record(nil).str16(src).bytes32(reply))
+}
+
 //export Java_tech_infernet_nkn_NativeNkn_clientReply
 func Java_tech_infernet_nkn_NativeNkn_clientReply(env *C.JNIEnv, _ C.jclass, id, token C.jlong, data C.jbyteArray, request C.jlong) {
 	defer guard(env)

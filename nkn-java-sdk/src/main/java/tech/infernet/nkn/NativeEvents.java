@@ -46,6 +46,12 @@ final class NativeEvents {
     }
   }
 
+  /** Decodes what clientSendAndWait returns. */
+  static NknReply reply(byte[] encoded) {
+    ByteBuffer in = ByteBuffer.wrap(encoded);
+    return new NknReply(str16(in), bytes32(in));
+  }
+
   private static String str16(ByteBuffer in) {
     byte[] bytes = new byte[in.getShort() & 0xffff];
     in.get(bytes);

@@ -25,6 +25,9 @@ final class NativeNkn {
   static native void clientSend(long client, byte[] destinations, byte[] data, long request,
       boolean wantReply, int replyTimeoutMs);
 
+  /** Sends and waits on the calling thread; the reply encoded as str16 source + bytes32 data. */
+  static native byte[] clientSendAndWait(long client, byte[] destinations, byte[] data, int replyTimeoutMs);
+
   static native void clientReply(long client, long token, byte[] data, long request);
 
   /** A batch of event records (see NativeEvents), or null when none came within the timeout. */

@@ -135,6 +135,24 @@ public final class NknClient implements AutoCloseable {
   }
 
   /**
+   * Like {@link #send(List, byte[])}, but blocks the calling thread until the reply arrives;
+   * it saves a thread hand-off per request, for worker threads that would wait anyway.
+   *
+   * @throws NknException {@code TIMEOUT}, {@code SEND_FAILED}, {@code INVALID_ADDRESS},
+   *     {@code MESSAGE_TOO_LARGE}, {@code INVALID_ARGUMENT} or {@code CLOSED}
+   */
+  public NknReply sendAndWait(List<String> destinations, byte[] data) {
+    checkOpen();
+    byte[] joined = joinLines("destinations", destinations);
+    checkMessageSize(data, "message");
+    return NativeEvents.reply(NativeNkn.clientSendAndWait(handle, joined, data, (int) options.replyTimeout().toMillis()));
+  }
+
+  public NknReply sendAndWait(String destination, byte[] data) {
+    return sendAndWait(List.of(destination), data);
+  }
+
+  /**
    * Sends data without asking for a reply (NKN is best effort, like UDP). The future
    * completes once a node connection took the message.
    */

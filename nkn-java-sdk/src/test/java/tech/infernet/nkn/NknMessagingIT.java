@@ -53,6 +53,28 @@ class NknMessagingIT {
   }
 
   @Test
+  void sendAndWaitReturnsTheReplyOnTheCallingThread() {
+    NknClient alice = clients.connect();
+    NknClient bob = clients.echo();
+
+    NknReply reply = alice.sendAndWait(bob.address(), utf8("blocking"));
+
+    assertEquals("echo:blocking", text(reply.data()));
+    assertEquals(bob.address(), reply.source());
+  }
+
+  @Test
+  void sendAndWaitToASilentClientThrowsTimeout() {
+    NknClient sender = clients.connect(clients.options().replyTimeout(java.time.Duration.ofSeconds(2)).build());
+    NknClient silent = clients.connect();
+    silent.onMessage(message -> { });
+
+    NknException timeout = assertThrows(NknException.class, () -> sender.sendAndWait(silent.address(), utf8("?")));
+
+    assertEquals(NknException.Code.TIMEOUT, timeout.code());
+  }
+
+  @Test
   void receiverSeesTheAuthenticatedSenderAddress() throws Exception {
     NknClient sender = clients.connect();
     NknClient receiver = clients.connect();

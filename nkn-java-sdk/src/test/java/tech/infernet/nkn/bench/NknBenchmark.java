@@ -56,11 +56,14 @@ public final class NknBenchmark {
       add(go, "msgs", goBench(goPeer, rpc, "msgs", "-count", MSG_COUNT, "-size", MSG_SIZE, "-window", WINDOW), "perSecond");
       add(java, "msgs", messages(options, MSG_COUNT), "perSecond");
       Map<String, Double> goRr = goBench(goPeer, rpc, "rr", "-count", RR_COUNT, "-size", MSG_SIZE);
-      Map<String, Double> javaRr = requestReply(options, RR_COUNT);
+      Map<String, Double> javaRr = requestReply(options, RR_COUNT, false);
+      Map<String, Double> javaRrBlocking = requestReply(options, RR_COUNT, true);
       add(go, "p50", goRr, "p50Micros");
       add(go, "p99", goRr, "p99Micros");
       add(java, "p50", javaRr, "p50Micros");
       add(java, "p99", javaRr, "p99Micros");
+      add(java, "p50-blocking", javaRrBlocking, "p50Micros");
+      add(java, "p99-blocking", javaRrBlocking, "p99Micros");
       add(go, "session", goBench(goPeer, rpc, "session", "-mib", SESSION_MIB), "mbPerSecond");
       add(java, "session", session(options, SESSION_MIB), "mbPerSecond");
     }
@@ -69,8 +72,10 @@ public final class NknBenchmark {
     System.out.println("| workload | Go (median of " + ROUNDS + ") | Java (median) | Java/Go (higher is better for Java) |");
     System.out.println("|---|---|---|---|");
     row("messages/s, 1 KiB, 64 in flight", median(go.get("msgs")), median(java.get("msgs")), false);
-    row("request-reply p50 (us), 1 KiB", median(go.get("p50")), median(java.get("p50")), true);
-    row("request-reply p99 (us), 1 KiB", median(go.get("p99")), median(java.get("p99")), true);
+    row("request-reply p50 (us), 1 KiB, send().get()", median(go.get("p50")), median(java.get("p50")), true);
+    row("request-reply p99 (us), 1 KiB, send().get()", median(go.get("p99")), median(java.get("p99")), true);
+    row("request-reply p50 (us), 1 KiB, sendAndWait()", median(go.get("p50")), median(java.get("p50-blocking")), true);
+    row("request-reply p99 (us), 1 KiB, sendAndWait()", median(go.get("p99")), median(java.get("p99-blocking")), true);
     row("session MB/s, " + SESSION_MIB + " MiB", median(go.get("session")), median(java.get("session")), false);
   }
 
@@ -94,7 +99,8 @@ public final class NknBenchmark {
 
   private static void warmUp(NknClientOptions options) throws Exception {
     messages(options, 3_000);
-    requestReply(options, 500);
+    requestReply(options, 500, false);
+    requestReply(options, 500, true);
     session(options, 8);
   }
 
@@ -138,7 +144,7 @@ public final class NknBenchmark {
   }
 
   /** Same as benchRequestReply in bench.go. */
-  static Map<String, Double> requestReply(NknClientOptions options, int count) throws Exception {
+  static Map<String, Double> requestReply(NknClientOptions options, int count, boolean blocking) throws Exception {
     try (NknClient receiver = NknClient.connect(NknAccount.generate(), options);
          NknClient sender = NknClient.connect(NknAccount.generate(), options)) {
       receiver.onMessage(message -> message.reply(message.data()));
@@ -146,7 +152,11 @@ public final class NknBenchmark {
       double[] rtts = new double[count];
       for (int i = 0; i < count; i++) {
         long t0 = System.nanoTime();
-        sender.send(receiver.address(), data).get(10, TimeUnit.SECONDS);
+        if (blocking) {
+          sender.sendAndWait(receiver.address(), data);
+        } else {
+          sender.send(receiver.address(), data).get(10, TimeUnit.SECONDS);
+        }
         rtts[i] = (System.nanoTime() - t0) / 1e3;
       }
       Arrays.sort(rtts);
