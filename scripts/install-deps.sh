@@ -15,6 +15,13 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
 
+# nkn-sdk-go's module needs Go 1.22 or newer; Debian 12's golang-go is 1.19.
+go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+if [ -z "$go_minor" ] || [ "$go_minor" -lt 22 ]; then
+  echo "install-deps: Go $(go env GOVERSION) is too old; install Go 1.22 or newer (e.g. from go.dev/dl or backports) and put it first on PATH" >&2
+  exit 1
+fi
+
 # ---- containers (agent) ------------------------------------------------------------------------
 # The agent's integration tests run real Podman containers. Podman's default runtime (crun) fails
 # on these machines (cgroup v1/v2 hybrid), and container ulimits must stay below the host's hard
