@@ -366,6 +366,19 @@ func Java_tech_infernet_nkn_NativeNkn_goroutines(env *C.JNIEnv, _ C.jclass) C.ji
 	return C.jint(runtime.NumGoroutine())
 }
 
+//export Java_tech_infernet_nkn_NativeNkn_goroutineDump
+func Java_tech_infernet_nkn_NativeNkn_goroutineDump(env *C.JNIEnv, _ C.jclass) C.jbyteArray {
+	defer guard(env)
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return javaBytes(env, buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
 //export Java_tech_infernet_nkn_NativeNkn_version
 func Java_tech_infernet_nkn_NativeNkn_version(env *C.JNIEnv, _ C.jclass) C.jbyteArray {
 	defer guard(env)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -140,9 +141,36 @@ func (s *stream) writeFrame(payload []byte, timeout time.Duration) error {
 	return err
 }
 
-// close ends our direction if still open, then closes the session.
+// drainLimit bounds how long close waits for the peer to read what we wrote.
+const drainLimit = 5 * time.Second
+
+// lingerer is what close needs of an ncp session beyond deadlineConn.
+type lingerer interface {
+	SendWindowUsed() uint32
+	SetLinger(int32)
+	GetContext() context.Context
+}
+
+// close ends our direction if still open, waits (bounded) until the peer has read everything we
+// wrote or is gone, then closes the session without ncp's own linger.
+//
+// ncp's Close lingers in a goroutine that polls until every packet is acknowledged; when the
+// peer closed first, the acknowledgement never comes and that goroutine polls forever (one leak
+// per session, seen in the soak test). Waiting here for the peer's read count instead, then
+// closing with linger 0, delivers the same data and leaves nothing behind.
 func (s *stream) close(timeout time.Duration) error {
 	finErr := s.closeWrite(timeout)
+	if session, ok := s.conn.(lingerer); ok {
+		limit := drainLimit
+		if timeout > 0 && timeout < limit {
+			limit = timeout
+		}
+		deadline := time.Now().Add(limit)
+		for session.SendWindowUsed() > 0 && session.GetContext().Err() == nil && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		session.SetLinger(0)
+	}
 	closeErr := s.conn.Close()
 	if closeErr != nil {
 		return closeErr

@@ -65,4 +65,7 @@ final class NativeNkn {
   static native int goroutines();
 
   static native byte[] version();
+
+  /** Stacks of every goroutine, for diagnosing leaks. */
+  static native byte[] goroutineDump();
 }

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * process is the other outcome this guards against.
  */
 public final class NknSoak {
+  /** Steady traffic keeps a steady number of goroutines; more than this many extra is a leak. */
+  private static final int GOROUTINE_SLACK = 30;
   private static final AtomicBoolean running = new AtomicBoolean(true);
   private static final AtomicLong requests = new AtomicLong();
   private static final AtomicLong streamedBytes = new AtomicLong();
@@ -55,9 +57,17 @@ public final class NknSoak {
           workers.submit(NknSoak::garbageLoop),
           workers.submit(NknSoak::deoptimizationLoop));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      int settledGoroutines = -1;
       while (System.nanoTime() < end) {
         Thread.sleep(Math.min(10_000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
         report();
+        if (settledGoroutines < 0) {
+          settledGoroutines = NativeNkn.goroutines(); // after the first 10 s of traffic
+        }
+      }
+      int finalGoroutines = NativeNkn.goroutines();
+      if (finalGoroutines > settledGoroutines + GOROUTINE_SLACK) {
+        fail("goroutines grew from " + settledGoroutines + " to " + finalGoroutines + " under steady traffic");
       }
       running.set(false);
       workers.shutdown();
