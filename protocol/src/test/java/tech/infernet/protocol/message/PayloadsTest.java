@@ -1,0 +1,100 @@
+package tech.infernet.protocol.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tech.infernet.protocol.ErrorCode;
+import tech.infernet.protocol.MessageType;
+import tech.infernet.protocol.spec.ContainerJob;
+import tech.infernet.protocol.spec.InferenceJob;
+import tech.infernet.protocol.spec.Resources;
+
+class PayloadsTest {
+  private static final ContainerJob ECHO = new ContainerJob("docker.io/library/alpine:3.20",
+      List.of("echo", "hello; rm -rf /"), Map.of("A", "b"), new Resources(256, 0.5, 0, 0), 60, false);
+
+  static List<Payload> everyKind() {
+    JobView view = new JobView("01JD0000000000000000000000", "running", 1, 2, 3, null, null);
+    JobView done = new JobView("01JD0000000000000000000001", "failed", 1, 2, 9, 137, "killed");
+    return List.of(
+        new JobSubmit("r1", ECHO),
+        new JobSubmit("r2", new InferenceJob("chat/completions",
+            Map.of("model", "tiny", "stream", true, "messages", List.of(Map.of("role", "user", "content", "hi"))),
+            Resources.DEFAULT, 0)),
+        new JobAccepted("r1", "01JD0000000000000000000000", "queued"),
+        new JobCancel("r3", "01JD0000000000000000000000"),
+        new JobCancelled("r3", "01JD0000000000000000000000", "cancelled"),
+        new JobGet("r4", "01JD0000000000000000000000"),
+        new JobStatus("r4", done),
+        new JobList("r5", "running", 20, "01JD0000000000000000000000"),
+        new JobList("r6", null, 50, null),
+        new JobPage("r5", List.of(view, done), "01JD0000000000000000000001"),
+        new JobPage("r6", List.of(), null),
+        new JobEvent("01JD0000000000000000000000", 7, 1000, "log", Map.of("stream", "stdout", "line", "hi")),
+        new EventAck("01JD0000000000000000000000", 7),
+        new AgentInfoRequest("r7"),
+        new AgentInfo("r7", "0.1.0", List.of(1), List.of("container", "inference"), 16, 65536,
+            List.of(new AgentInfo.Gpu("NVIDIA H100", 81559)), List.of("tiny"), 1 << 20, 2, 1),
+        new PairRequest("r8", "abcdefghijklmnopqrstuv", "phone"),
+        new PairResult("r8", Role.SUBMITTER),
+        new ErrorReply("r9", ErrorCode.INVALID_SPEC, "image: bad", "spec.image", "bad_image_name"),
+        new ErrorReply(null, ErrorCode.REPLAYED, "nonce already seen"));
+  }
+
+  @Test
+  void everyPayloadRoundTripsThroughJson() throws Exception {
+    for (Payload p : everyKind()) {
+      byte[] json = Payloads.encode(p);
+      assertEquals(p, Payloads.decode(p.type(), json), new String(json, StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void requestsCarryIdAndRepliesRe() {
+    assertEquals("{\"id\":\"r4\",\"jobId\":\"j\"}", text(new JobGet("r4", "j")));
+    assertEquals("{\"re\":\"r1\",\"jobId\":\"j\",\"state\":\"queued\"}", text(new JobAccepted("r1", "j", "queued")));
+  }
+
+  @Test
+  void aBadSpecIsInvalidSpecWithTheFieldAndTheRequestId() {
+    String json = "{\"id\":\"r1\",\"spec\":{\"version\":1,\"kind\":\"container\",\"image\":\"alpine\",\"command\":\"rm -rf /\"}}";
+    PayloadException e = assertThrows(PayloadException.class,
+        () -> Payloads.decode(MessageType.JOB_SUBMIT, json.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(ErrorCode.INVALID_SPEC, e.code());
+    assertEquals("spec.command", e.field());
+    assertEquals("command_not_argv", e.detail());
+    assertEquals("r1", e.requestId());
+    ErrorReply reply = e.toReply();
+    assertEquals("r1", reply.re());
+    assertEquals(ErrorCode.INVALID_SPEC, reply.code());
+  }
+
+  @Test
+  void unknownFieldsWrongTypesAndBadIdsAreBadPayloads() {
+    assertBad(MessageType.JOB_GET, "{\"id\":\"r1\",\"jobId\":\"j\",\"extra\":1}", "extra");
+    assertBad(MessageType.JOB_GET, "{\"id\":\"r1\",\"jobId\":5}", "jobId");
+    assertBad(MessageType.JOB_GET, "{\"id\":\"r 1\",\"jobId\":\"j\"}", "id");
+    assertBad(MessageType.JOB_EVENT, "{\"jobId\":\"j\",\"seq\":0,\"ts\":1,\"kind\":\"log\",\"data\":{}}", "seq");
+    assertBad(MessageType.JOB_LIST, "{\"id\":\"r1\",\"limit\":100000}", "limit");
+    assertBad(MessageType.ERROR, "{\"code\":\"no_such_code\",\"message\":\"x\"}", "code");
+    assertBad(MessageType.JOB_GET, "{\"id\":\"r1\",\"re\":\"r0\",\"jobId\":\"j\"}", "re");
+    assertBad(MessageType.JOB_GET, "[1,2]", null);
+    assertBad(MessageType.JOB_GET, "{\"id\":", null);
+  }
+
+  private static void assertBad(MessageType t, String json, String field) {
+    PayloadException e = assertThrows(PayloadException.class,
+        () -> Payloads.decode(t, json.getBytes(StandardCharsets.UTF_8)), json);
+    assertEquals(ErrorCode.BAD_PAYLOAD, e.code(), json);
+    assertEquals(field, e.field(), json);
+    e.toReply();
+  }
+
+  private static String text(Payload p) {
+    return new String(Payloads.encode(p), StandardCharsets.UTF_8);
+  }
+}
