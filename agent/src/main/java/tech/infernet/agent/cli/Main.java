@@ -24,7 +24,8 @@ import tech.infernet.agent.config.StatePaths;
 /** The {@code infernet-agent} command line. */
 @Command(name = "infernet-agent", mixinStandardHelpOptions = true, version = Agent.VERSION,
     description = "Runs AI jobs on this machine for Infernet Edge.",
-    subcommands = {Main.Init.class, Main.Run.class, Main.Status.class, Main.Jobs.class, Main.Acl.class})
+    subcommands = {Main.Init.class, Main.Run.class, Main.Status.class, Main.Jobs.class, Main.Acl.class,
+        tech.infernet.agent.hardware.HardwareCommand.class})
 public final class Main {
   @Option(names = "--state-dir", description = "State directory (default: $STATE_DIRECTORY, else XDG data dir)")
   Path stateDir;

@@ -1,0 +1,70 @@
+package tech.infernet.agent.hardware;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tech.infernet.agent.config.StatePaths;
+import tech.infernet.agent.jobs.Json;
+
+/**
+ * {@code infernet-agent hardware}: probes this machine without a running agent and prints the
+ * picture as JSON; {@code --bench} adds the GPU benchmark (cached; {@code --force} re-runs it).
+ */
+@Command(name = "hardware", description = "Probes this machine's hardware (and benchmarks its GPUs with --bench).")
+public final class HardwareCommand implements Callable<Integer> {
+  @Option(names = "--state-dir", description = "Where the benchmark cache lives (default: the agent's state dir)")
+  Path stateDir;
+
+  @Option(names = "--bench", description = "Run (or show the cached) GPU benchmark")
+  boolean bench;
+
+  @Option(names = "--force", description = "With --bench: measure again even if cached figures are valid")
+  boolean force;
+
+  @Option(names = "--no-jcuda", description = "Do not use JCuda (nvidia-smi and Jetson files only)")
+  boolean noJcuda;
+
+  @Option(names = "--timeout-ms", defaultValue = "5000", description = "Timeout of each external program")
+  long timeoutMs;
+
+  /** Runs the command on its own (without the rest of the CLI). */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new HardwareCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    Path state = stateDir != null ? stateDir : StatePaths.stateDir(System.getenv());
+    Host host = Host.local(state);
+    host = host.withCommands(host.commands(), Duration.ofMillis(timeoutMs));
+    HardwarePicture p = HardwareProbe.probe(host, !noJcuda);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("hardware", HardwareViews.picture(p));
+    if (bench) {
+      Probed<List<GpuBenchResult>> r = GpuBenchmark.run(p, state, force);
+      out.put("gpuBenchmark", benchView(r));
+    }
+    System.out.println(Json.write(out));
+    return 0;
+  }
+
+  public static Map<String, Object> benchView(Probed<List<GpuBenchResult>> r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (r.isOk()) {
+      List<Object> l = new ArrayList<>();
+      r.orNull().forEach(x -> l.add(GpuBenchmark.toMap(x)));
+      m.put("available", true);
+      m.put("results", l);
+    } else {
+      m.put("available", false);
+      m.put("reason", r.reason());
+    }
+    return m;
+  }
+}
