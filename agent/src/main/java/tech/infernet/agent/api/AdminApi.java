@@ -38,12 +38,22 @@ public final class AdminApi {
   private final StatusInfo info;
   private final EventHub hub = new EventHub();
   private final long startedAt = System.currentTimeMillis();
+  private volatile java.util.function.Supplier<Map<String, Object>> hardwareStatus;
+  private volatile java.util.function.Supplier<String> hardwareMetrics;
 
   public AdminApi(Vertx vertx, JobEngine engine, StatusInfo info) {
     this.vertx = vertx;
     this.engine = engine;
     this.info = info;
     engine.store().onEvent(hub);
+  }
+
+  /** Adds the hardware picture to /status and GPU telemetry to /metrics (tech.infernet.agent.hardware). */
+  public AdminApi withHardware(java.util.function.Supplier<Map<String, Object>> status,
+                               java.util.function.Supplier<String> metrics) {
+    this.hardwareStatus = status;
+    this.hardwareMetrics = metrics;
+    return this;
   }
 
   public Future<HttpServer> listen(String host, int port) {
@@ -55,7 +65,7 @@ public final class AdminApi {
     r.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     r.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "ok")));
     r.get("/status").handler(this::status);
-    r.get("/metrics").handler(rc -> blocking(rc, () -> MetricsText.render(engine, startedAt))
+    r.get("/metrics").handler(rc -> blocking(rc, () -> MetricsText.render(engine, startedAt) + hardwareMetrics())
         .onSuccess(t -> rc.response().putHeader("content-type", "text/plain; version=0.0.4").end(t)));
     r.get("/jobs").handler(this::list);
     r.post("/jobs").handler(this::submit);
@@ -97,7 +107,17 @@ public final class AdminApi {
         .put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
         .put("runners", new JsonObject(Map.copyOf(info.runners())))
         .put("queued", engine.queued())
-        .put("running", engine.running())).onSuccess(s -> json(rc, 200, s));
+        .put("running", engine.running())).onSuccess(s -> json(rc, 200, addHardware(s)));
+  }
+
+  private JsonObject addHardware(JsonObject status) {
+    java.util.function.Supplier<Map<String, Object>> h = hardwareStatus;
+    return h == null ? status : status.put("hardware", new JsonObject(h.get()));
+  }
+
+  private String hardwareMetrics() {
+    java.util.function.Supplier<String> m = hardwareMetrics;
+    return m == null ? "" : m.get();
   }
 
   private void list(RoutingContext rc) {

@@ -9,6 +9,7 @@ import tech.infernet.agent.api.AdminApi;
 import tech.infernet.agent.config.AgentConfig;
 import tech.infernet.agent.config.Identity;
 import tech.infernet.agent.engine.JobEngine;
+import tech.infernet.agent.hardware.HardwareMonitor;
 import tech.infernet.agent.jobs.RunnerKind;
 import tech.infernet.agent.jobs.SpecParser;
 import tech.infernet.agent.runner.ContainerRunner;
@@ -23,12 +24,14 @@ public final class Agent implements AutoCloseable {
   private final JobEngine engine;
   private final Vertx vertx;
   private final HttpServer server;
+  private final HardwareMonitor hardware;
 
-  private Agent(Store store, JobEngine engine, Vertx vertx, HttpServer server) {
+  private Agent(Store store, JobEngine engine, Vertx vertx, HttpServer server, HardwareMonitor hardware) {
     this.store = store;
     this.engine = engine;
     this.vertx = vertx;
     this.server = server;
+    this.hardware = hardware;
   }
 
   public static Agent start(AgentConfig cfg, Identity identity) throws Exception {
@@ -49,14 +52,16 @@ public final class Agent implements AutoCloseable {
     runnerStatus.put("process", "disabled");
     JobEngine engine = new JobEngine(store, cfg.policy(), new SpecParser(), runners, cfg.engineConfig());
     engine.start();
+    HardwareMonitor hardware = HardwareMonitor.start(cfg.stateDir()); // background: start never waits for probes
     Vertx vertx = Vertx.vertx();
     AdminApi api = new AdminApi(vertx, engine,
         new AdminApi.StatusInfo(identity.publicKeyHex(), VERSION, runnerStatus));
+    api.withHardware(hardware::statusView, hardware::prometheus);
     HttpServer server = api.listen(cfg.apiHost(), cfg.apiPort()).await();
     LOG.info("agent ready: api http://" + cfg.apiHost() + ":" + server.actualPort() + " identity "
         + identity.publicKeyHex() + " state " + cfg.stateDir() + " in "
         + (System.nanoTime() - t0) / 1_000_000 + " ms");
-    return new Agent(store, engine, vertx, server);
+    return new Agent(store, engine, vertx, server, hardware);
   }
 
   public int port() {
@@ -68,6 +73,7 @@ public final class Agent implements AutoCloseable {
     server.close().await();
     vertx.close().await();
     engine.close();
+    hardware.close();
     store.close();
     LOG.info("agent stopped cleanly");
   }
