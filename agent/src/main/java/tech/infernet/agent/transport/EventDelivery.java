@@ -1,0 +1,128 @@
+package tech.infernet.agent.transport;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import tech.infernet.agent.jobs.Json;
+import tech.infernet.agent.jobs.SpecException;
+import tech.infernet.agent.store.OutboxEntry;
+import tech.infernet.agent.store.Store;
+import tech.infernet.client.SecureChannel;
+import tech.infernet.nkn.NknClient;
+import tech.infernet.nkn.NknException;
+import tech.infernet.nkn.NknReply;
+import tech.infernet.protocol.ProtocolException;
+import tech.infernet.protocol.message.EventAck;
+import tech.infernet.protocol.message.JobEvent;
+
+/**
+ * Delivers job events from the outbox to their owners over NKN, at least once: each event is
+ * sent as a sealed {@code job.event} and counts as delivered only when the owner's sealed
+ * {@code event.ack} for that (job, seq) comes back. Events of one owner go one at a time, oldest
+ * first, so an owner sees them in order; an owner that is offline is retried every interval.
+ */
+final class EventDelivery implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(EventDelivery.class.getName());
+  private static final int BATCH = 500;
+  private final Store store;
+  private final FaceStore faces;
+  private final NknClient nkn;
+  private final SecureChannel channel;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "event-delivery");
+    t.setDaemon(true);
+    return t;
+  });
+
+  EventDelivery(Store store, FaceStore faces, NknClient nkn, SecureChannel channel) {
+    this.store = store;
+    this.faces = faces;
+    this.nkn = nkn;
+    this.channel = channel;
+  }
+
+  void start(Duration interval) {
+    timer.scheduleWithFixedDelay(this::drainSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void drainSafely() {
+    try {
+      drain();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "event delivery round failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One round: every owner with pending events gets them in order until one is not acknowledged. */
+  void drain() {
+    Map<String, List<OutboxEntry>> byRecipient = new LinkedHashMap<>();
+    for (OutboxEntry entry : store.pendingOutbox(BATCH)) {
+      byRecipient.computeIfAbsent(entry.recipient(), k -> new ArrayList<>()).add(entry);
+    }
+    for (Map.Entry<String, List<OutboxEntry>> owner : byRecipient.entrySet()) {
+      Optional<String> address;
+      try {
+        address = faces.peerAddress(owner.getKey());
+      } catch (IOException e) {
+        return;
+      }
+      if (address.isEmpty()) {
+        continue; // the owner has not spoken to us over NKN yet; its events wait
+      }
+      List<Long> delivered = new ArrayList<>();
+      for (OutboxEntry entry : owner.getValue()) {
+        if (!deliver(owner.getKey(), address.get(), entry)) {
+          break;
+        }
+        delivered.add(entry.id());
+      }
+      if (!delivered.isEmpty()) {
+        store.markDelivered(delivered).join();
+      }
+    }
+  }
+
+  private boolean deliver(String ownerHex, String address, OutboxEntry entry) {
+    JobEvent event = toWire(entry.event());
+    byte[] owner = HexFormat.of().parseHex(ownerHex);
+    try {
+      NknReply reply = nkn.sendAndWait(address, channel.seal(owner, event));
+      SecureChannel.Inbound ack = channel.open(reply.source(), reply.data());
+      return ack.senderHex().equals(ownerHex) && ack.payload() instanceof EventAck a
+          && a.jobId().equals(event.jobId()) && a.seq() == event.seq();
+    } catch (NknException | ProtocolException e) {
+      LOG.fine("event " + event.jobId() + "#" + event.seq() + " to " + address + " not acknowledged: " + e.getMessage());
+      return false;
+    }
+  }
+
+  static JobEvent toWire(tech.infernet.agent.store.JobEvent stored) {
+    Map<String, Object> data;
+    try {
+      Object tree = Json.parse(stored.payload(), 32);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = tree instanceof Map<?, ?> ? (Map<String, Object>) tree : Map.of("value", tree);
+      data = map;
+    } catch (SpecException e) {
+      data = Map.of("text", stored.payload());
+    }
+    return new JobEvent(stored.jobId().toString(), stored.seq(), stored.time(),
+        stored.type().toLowerCase(Locale.ROOT), data);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

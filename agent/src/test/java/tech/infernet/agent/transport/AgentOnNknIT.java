@@ -1,0 +1,277 @@
+package tech.infernet.agent.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import tech.infernet.agent.config.AgentConfig;
+import tech.infernet.agent.config.ConfigLoader;
+import tech.infernet.agent.engine.JobEngine;
+import tech.infernet.agent.jobs.RunnerKind;
+import tech.infernet.agent.jobs.SpecParser;
+import tech.infernet.agent.runner.ContainerRunner;
+import tech.infernet.agent.runner.TestImage;
+import tech.infernet.agent.store.Store;
+import tech.infernet.client.AgentException;
+import tech.infernet.client.NknAgentClient;
+import tech.infernet.client.SecureChannel;
+import tech.infernet.nkn.NknAccount;
+import tech.infernet.nkn.NknClient;
+import tech.infernet.nkn.NknClientOptions;
+import tech.infernet.nkn.NknReply;
+import tech.infernet.nkn.devnet.NknDevnet;
+import tech.infernet.nkn.devnet.NknDevnetExtension;
+import tech.infernet.protocol.ErrorCode;
+import tech.infernet.protocol.InMemoryReplayCache;
+import tech.infernet.protocol.KeyPair;
+import tech.infernet.protocol.ProtocolException;
+import tech.infernet.protocol.message.AgentInfo;
+import tech.infernet.protocol.message.AgentInfoRequest;
+import tech.infernet.protocol.message.ErrorReply;
+import tech.infernet.protocol.message.JobAccepted;
+import tech.infernet.protocol.message.JobEvent;
+import tech.infernet.protocol.message.JobGet;
+import tech.infernet.protocol.message.PairingUri;
+import tech.infernet.protocol.message.Payload;
+import tech.infernet.protocol.message.Role;
+import tech.infernet.protocol.spec.ContainerJob;
+import tech.infernet.protocol.spec.Resources;
+
+/** A real agent (store, engine, Podman) on the real local NKN network, talked to by real clients. */
+@ExtendWith(NknDevnetExtension.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class AgentOnNknIT {
+  @TempDir static Path dir;
+  private static String image;
+  private static NknDevnet devnet;
+  private static Store store;
+  private static JobEngine engine;
+  private static NknFace face;
+  private static final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void startAgent(NknDevnet net) throws Exception {
+    devnet = net;
+    image = TestImage.ensure();
+    AgentConfig cfg = ConfigLoader.load(null, dir, Map.of());
+    store = Store.open(dir.resolve("agent.db"), 2);
+    engine = new JobEngine(store, cfg.policy(), new SpecParser(),
+        Map.of(RunnerKind.CONTAINER, new ContainerRunner(cfg.containerConfig("podman"))), cfg.engineConfig());
+    engine.start();
+    byte[] seed = new byte[32];
+    new SecureRandom().nextBytes(seed);
+    FaceConfig faceConfig = new FaceConfig(List.of(devnet.seedRpcAddress()), "agent", dir, 20, 10, 8, 1 << 20,
+        Duration.ofMillis(200));
+    face = NknFace.start(engine, seed, faceConfig, () -> new AgentInfo("x", "test", List.of(1), List.of("container"),
+        2, 1024, List.of(), List.of(), 1 << 20, 0, 0));
+  }
+
+  @AfterAll
+  static void stopAgent() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+    face.close();
+    engine.close();
+    store.close();
+  }
+
+  /** A client with a fresh key, holding role (or none). */
+  private static NknAgentClient client(KeyPair key, Role role) {
+    if (role != null) {
+      store.aclPut(HexFormat.of().formatHex(key.publicKey()), role.wireName()).join();
+    }
+    NknAgentClient client = NknAgentClient.connect(key, options());
+    open.add(client);
+    return client;
+  }
+
+  private static NknClientOptions options() {
+    return NknClientOptions.builder(devnet.seedRpcAddress()).replyTimeout(Duration.ofSeconds(20)).build();
+  }
+
+  private static KeyPair newKey() {
+    return KeyPair.generate(new SecureRandom());
+  }
+
+  private static ContainerJob echo(String text) {
+    return new ContainerJob(image, List.of("/bin/sh", "-c", "echo " + text), Map.of(), new Resources(64, 0, 0, 0), 60, false);
+  }
+
+  private static ErrorCode refusal(Runnable call) {
+    CompletionException failed = assertThrows(CompletionException.class, call::run);
+    return assertInstanceOf(AgentException.class, failed.getCause()).code();
+  }
+
+  @Test
+  void ownerSubmitsAContainerJobOverNknAndGetsEveryEventOnceInOrder() throws Exception {
+    NknAgentClient owner = client(newKey(), Role.OWNER);
+    List<JobEvent> events = new CopyOnWriteArrayList<>();
+    owner.onEvent(events::add);
+
+    JobAccepted accepted = owner.submit(face.address(), echo("hello-from-nkn")).join();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (events.stream().noneMatch(e -> e.jobId().equals(accepted.jobId()) && "SUCCEEDED".equals(e.data().get("state")))) {
+      assertTrue(System.nanoTime() < deadline, "no SUCCEEDED event; got " + events);
+      Thread.sleep(100);
+    }
+    List<JobEvent> mine = events.stream().filter(e -> e.jobId().equals(accepted.jobId())).toList();
+    for (int i = 0; i < mine.size(); i++) {
+      assertEquals(i + 1, mine.get(i).seq(), "events in order, no gap, no duplicate: " + mine);
+    }
+    assertTrue(mine.stream().anyMatch(e -> e.kind().equals("log") && e.data().toString().contains("hello-from-nkn")), mine.toString());
+    assertEquals("succeeded", owner.get(face.address(), accepted.jobId()).join().job().state());
+  }
+
+  @Test
+  void unpairedKeyIsRefusedWithUnauthorized() {
+    NknAgentClient stranger = client(newKey(), null);
+
+    assertEquals(ErrorCode.UNAUTHORIZED, refusal(() -> stranger.submit(face.address(), echo("x")).join()));
+    assertEquals(ErrorCode.UNAUTHORIZED, refusal(() -> stranger.info(face.address()).join()));
+  }
+
+  @Test
+  void pairingCodeGrantsItsRoleOnceAndExpiredCodesFail() throws Exception {
+    NknAgentClient phone = client(newKey(), null);
+    PairingUri code = face.newPairing(Role.VIEWER, Duration.ofMinutes(5));
+
+    assertEquals(Role.VIEWER, phone.pair(PairingUri.parse(code.toString()), "phone").join().role());
+    assertFalse(phone.info(face.address()).join().runners().isEmpty(), "a viewer may ask for agent.info");
+    assertEquals(ErrorCode.PAIR_USED, refusal(() -> client(newKey(), null).pair(code, "late").join()));
+
+    PairingUri expired = face.newPairing(Role.SUBMITTER, Duration.ofMillis(1));
+    Thread.sleep(20);
+    assertEquals(ErrorCode.PAIR_EXPIRED, refusal(() -> client(newKey(), null).pair(expired, "slow").join()));
+  }
+
+  @Test
+  void viewerCannotSubmit() {
+    NknAgentClient viewer = client(newKey(), Role.VIEWER);
+
+    assertEquals(ErrorCode.FORBIDDEN, refusal(() -> viewer.submit(face.address(), echo("x")).join()));
+  }
+
+  @Test
+  void submitterCannotSeeAnotherSubmittersJob() {
+    NknAgentClient alice = client(newKey(), Role.SUBMITTER);
+    NknAgentClient bob = client(newKey(), Role.SUBMITTER);
+    String job = alice.submit(face.address(), echo("alice")).join().jobId();
+
+    assertEquals(ErrorCode.NOT_FOUND, refusal(() -> bob.get(face.address(), job).join()));
+    assertTrue(bob.list(face.address(), null, 100).join().jobs().stream().noneMatch(v -> v.jobId().equals(job)));
+    assertEquals(ErrorCode.NOT_FOUND, refusal(() -> bob.cancel(face.address(), job).join()));
+    assertEquals(job, alice.get(face.address(), job).join().job().jobId());
+  }
+
+  @Test
+  void envelopeSentAgainVerbatimIsRefusedAsAReplay() throws Exception {
+    KeyPair key = newKey();
+    client(key, Role.OWNER).info(face.address()).join();
+    RawPeer raw = new RawPeer(key);
+    byte[] envelope = raw.channel.seal(agentKey(), new AgentInfoRequest("once"));
+
+    assertInstanceOf(AgentInfo.class, raw.send(face.address(), envelope));
+    ErrorReply replay = assertInstanceOf(ErrorReply.class, raw.send(face.address(), envelope));
+    assertEquals(ErrorCode.REPLAYED, replay.code());
+  }
+
+  @Test
+  void aTamperedByteAnywhereIsRefused() throws Exception {
+    KeyPair key = newKey();
+    client(key, Role.OWNER);
+    RawPeer raw = new RawPeer(key);
+    byte[] sealed = raw.channel.seal(agentKey(), new AgentInfoRequest("probe"));
+    for (int position : new int[] {1, 2, 40, 70, 80, 100, sealed.length / 2, sealed.length - 70, sealed.length - 1}) {
+      byte[] tampered = sealed.clone();
+      tampered[position] ^= 0x01;
+      Payload answer = raw.send(face.address(), tampered);
+      ErrorReply refused = assertInstanceOf(ErrorReply.class, answer, "byte " + position + " flipped was accepted");
+      assertNotEquals(ErrorCode.INTERNAL, refused.code());
+    }
+  }
+
+  @Test
+  void envelopeForwardedByACarrierCountsAsItsSenderAndTheCarrierCannotReadIt() throws Exception {
+    KeyPair phone = newKey();
+    store.aclPut(hex(phone.publicKey()), Role.SUBMITTER.wireName()).join();
+    KeyPair relay = newKey();
+    store.aclPut(hex(relay.publicKey()), Role.CARRIER.wireName()).join();
+    SecureChannel phoneChannel = new SecureChannel(phone, new InMemoryReplayCache());
+    byte[] fromPhone = phoneChannel.seal(agentKey(), new JobGet("carried", "01ARZ3NDEKTSV4RRFFQ69G5FAV"));
+    RawPeer carrier = new RawPeer(relay);
+
+    NknReply reply = carrier.nkn.sendAndWait(face.address(), fromPhone);
+
+    assertThrows(ProtocolException.class, () -> carrier.channel.open(reply.source(), reply.data()),
+        "the carrier opened a reply sealed to the phone");
+    Payload forPhone = phoneChannel.open(reply.source(), reply.data()).payload();
+    assertEquals(ErrorCode.NOT_FOUND, assertInstanceOf(ErrorReply.class, forPhone).code(),
+        "answered as the phone (a submitter asking for a job it cannot see)");
+
+    RawPeer notACarrier = new RawPeer(newKey());
+    byte[] again = phoneChannel.seal(agentKey(), new JobGet("carried2", "01ARZ3NDEKTSV4RRFFQ69G5FAV"));
+    NknReply refused = notACarrier.nkn.sendAndWait(face.address(), again);
+    assertEquals(ErrorCode.UNAUTHORIZED,
+        assertInstanceOf(ErrorReply.class, phoneChannel.open(refused.source(), refused.data()).payload()).code());
+  }
+
+  @Test
+  void aKeyOverItsRateIsSlowedDown() {
+    NknAgentClient busy = client(newKey(), Role.VIEWER);
+    long limited = java.util.stream.IntStream.range(0, 40).parallel().mapToObj(i -> busy.info(face.address()))
+        .toList().stream().filter(f -> {
+          try {
+            f.join();
+            return false;
+          } catch (CompletionException e) {
+            return e.getCause() instanceof AgentException a && a.code() == ErrorCode.RATE_LIMITED;
+          }
+        }).count();
+    assertTrue(limited > 0, "40 requests at once with a burst of 10 were all served");
+  }
+
+  private static byte[] agentKey() {
+    return HexFormat.of().parseHex(SecureChannel.publicKeyOf(face.address()));
+  }
+
+  private static String hex(byte[] key) {
+    return HexFormat.of().formatHex(key);
+  }
+
+  /** Sends hand-made envelope bytes, for the tests that tamper, replay or forward. */
+  private static final class RawPeer {
+    final SecureChannel channel;
+    final NknClient nkn;
+
+    RawPeer(KeyPair key) {
+      channel = new SecureChannel(key, new InMemoryReplayCache());
+      nkn = NknClient.connect(NknAccount.fromSeed(key.seed()), options());
+      open.add(nkn);
+    }
+
+    Payload send(String address, byte[] envelope) throws ProtocolException {
+      NknReply reply = nkn.sendAndWait(address, envelope);
+      return channel.open(reply.source(), reply.data()).payload();
+    }
+  }
+}

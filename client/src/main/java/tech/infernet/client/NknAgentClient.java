@@ -1,0 +1,186 @@
+package tech.infernet.client;
+
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import tech.infernet.nkn.NknAccount;
+import tech.infernet.nkn.NknClient;
+import tech.infernet.nkn.NknClientOptions;
+import tech.infernet.nkn.NknMessage;
+import tech.infernet.protocol.InMemoryReplayCache;
+import tech.infernet.protocol.KeyPair;
+import tech.infernet.protocol.ProtocolException;
+import tech.infernet.protocol.message.AgentInfo;
+import tech.infernet.protocol.message.AgentInfoRequest;
+import tech.infernet.protocol.message.ErrorReply;
+import tech.infernet.protocol.message.EventAck;
+import tech.infernet.protocol.message.JobAccepted;
+import tech.infernet.protocol.message.JobCancel;
+import tech.infernet.protocol.message.JobCancelled;
+import tech.infernet.protocol.message.JobEvent;
+import tech.infernet.protocol.message.JobGet;
+import tech.infernet.protocol.message.JobList;
+import tech.infernet.protocol.message.JobPage;
+import tech.infernet.protocol.message.JobStatus;
+import tech.infernet.protocol.message.JobSubmit;
+import tech.infernet.protocol.message.PairRequest;
+import tech.infernet.protocol.message.PairResult;
+import tech.infernet.protocol.message.PairingUri;
+import tech.infernet.protocol.message.Payload;
+import tech.infernet.protocol.spec.JobSpec;
+
+/**
+ * Talks to Infernet agents over NKN: every request and reply is an envelope signed by its sender
+ * and sealed to its recipient. Job events that agents push arrive through {@link #onEvent},
+ * each (agent, job, sequence) once and in order, and are acknowledged so the agent stops resending.
+ */
+public final class NknAgentClient implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(NknAgentClient.class.getName());
+
+  private final NknClient nkn;
+  private final SecureChannel channel;
+  private final boolean ownsNkn;
+  private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Long> delivered = new ConcurrentHashMap<>();
+  private final ExecutorService events = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "infernet-client-events");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public NknAgentClient(NknClient nkn, SecureChannel channel) {
+    this(nkn, channel, false);
+  }
+
+  private NknAgentClient(NknClient nkn, SecureChannel channel, boolean ownsNkn) {
+    this.nkn = nkn;
+    this.channel = channel;
+    this.ownsNkn = ownsNkn;
+    nkn.onMessage(this::onNknMessage);
+  }
+
+  /** Connects to NKN with this identity and an in-memory replay cache (a short-lived client). */
+  public static NknAgentClient connect(KeyPair identity, NknClientOptions options) {
+    NknClient nkn = NknClient.connect(NknAccount.fromSeed(identity.seed()), options);
+    return new NknAgentClient(nkn, new SecureChannel(identity, new InMemoryReplayCache()), true);
+  }
+
+  /** Our NKN address, where agents deliver job events. */
+  public String address() {
+    return nkn.address();
+  }
+
+  /** Called for each new job event, on one thread, in the order the agent sent them. */
+  public void onEvent(Consumer<JobEvent> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public CompletableFuture<JobAccepted> submit(String agent, JobSpec spec) {
+    return request(agent, id -> new JobSubmit(id, spec), JobAccepted.class);
+  }
+
+  public CompletableFuture<JobStatus> get(String agent, String jobId) {
+    return request(agent, id -> new JobGet(id, jobId), JobStatus.class);
+  }
+
+  public CompletableFuture<JobPage> list(String agent, String state, int limit) {
+    return request(agent, id -> new JobList(id, state, limit, null), JobPage.class);
+  }
+
+  public CompletableFuture<JobCancelled> cancel(String agent, String jobId) {
+    return request(agent, id -> new JobCancel(id, jobId), JobCancelled.class);
+  }
+
+  public CompletableFuture<AgentInfo> info(String agent) {
+    return request(agent, AgentInfoRequest::new, AgentInfo.class);
+  }
+
+  /** Presents a pairing link's secret; the agent adds our key with the link's role. */
+  public CompletableFuture<PairResult> pair(PairingUri uri, String name) {
+    return request(uri.agentAddress(), id -> new PairRequest(id, uri.secret(), name), PairResult.class);
+  }
+
+  /**
+   * Sends a request to the agent at that NKN address and completes with its reply, or with an
+   * {@link AgentException} carrying the agent's error code.
+   */
+  public <R extends Payload.Reply> CompletableFuture<R> request(String agent, Function<String, Payload.Request> build,
+      Class<R> replyType) {
+    Payload.Request request = build.apply(UUID.randomUUID().toString());
+    byte[] agentKey = HexFormat.of().parseHex(SecureChannel.publicKeyOf(agent));
+    return nkn.send(agent, channel.seal(agentKey, request)).thenApply(reply -> {
+      SecureChannel.Inbound in;
+      try {
+        in = channel.open(reply.source(), reply.data());
+      } catch (ProtocolException e) {
+        throw new AgentException(e.code(), "the agent's reply was refused: " + e.getMessage(), null);
+      }
+      if (!in.senderHex().equals(SecureChannel.publicKeyOf(agent))) {
+        throw new AgentException(tech.infernet.protocol.ErrorCode.BAD_KEY, "reply signed by another key", null);
+      }
+      if (in.payload() instanceof ErrorReply error) {
+        throw AgentException.of(error);
+      }
+      if (!replyType.isInstance(in.payload()) || !request.id().equals(((Payload.Reply) in.payload()).re())) {
+        throw new AgentException(tech.infernet.protocol.ErrorCode.BAD_PAYLOAD,
+            "expected " + replyType.getSimpleName() + " for request " + request.id() + ", got " + in.payload().type(), null);
+      }
+      return replyType.cast(in.payload());
+    });
+  }
+
+  private void onNknMessage(NknMessage message) {
+    SecureChannel.Inbound in;
+    try {
+      in = channel.open(message.source(), message.data());
+    } catch (ProtocolException e) {
+      LOG.log(System.Logger.Level.WARNING, "refused an envelope from " + message.source() + ": " + e.getMessage());
+      return;
+    }
+    if (!(in.payload() instanceof JobEvent event)) {
+      LOG.log(System.Logger.Level.WARNING, "ignored unexpected " + in.payload().type() + " from " + message.source());
+      return;
+    }
+    // Acknowledged only after the listeners had it: an event is never acked and then lost.
+    events.execute(() -> {
+      deliverOnce(in.senderHex(), event);
+      if (message.canReply()) {
+        message.reply(channel.seal(in.sender(), new EventAck(event.jobId(), event.seq())));
+      }
+    });
+  }
+
+  /** Hands an event to the listeners unless this (agent, job, seq) or a later one was handed over already. */
+  private void deliverOnce(String agentKey, JobEvent event) {
+    String job = agentKey + "/" + event.jobId();
+    Long last = delivered.get(job);
+    if (last != null && event.seq() <= last) {
+      return;
+    }
+    delivered.put(job, event.seq());
+    for (Consumer<JobEvent> listener : listeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "job event listener failed", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    events.shutdown();
+    if (ownsNkn) {
+      nkn.close();
+    }
+  }
+}
