@@ -33,6 +33,9 @@ public final class HardwareCommand implements Callable<Integer> {
   @Option(names = "--timeout-ms", defaultValue = "5000", description = "Timeout of each external program")
   long timeoutMs;
 
+  @Option(names = "--advert", description = "Also print the capability advert this node would publish (unsigned)")
+  boolean advert;
+
   /** Runs the command on its own (without the rest of the CLI). */
   public static void main(String[] args) {
     System.exit(new picocli.CommandLine(new HardwareCommand()).execute(args));
@@ -46,9 +49,15 @@ public final class HardwareCommand implements Callable<Integer> {
     HardwarePicture p = HardwareProbe.probe(host, !noJcuda);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("hardware", HardwareViews.picture(p));
+    List<GpuBenchResult> figures = GpuBenchmark.cached(state, p.gpuList());
     if (bench) {
       Probed<List<GpuBenchResult>> r = GpuBenchmark.run(p, state, force);
       out.put("gpuBenchmark", benchView(r));
+      figures = r.isOk() ? r.orNull() : figures;
+    }
+    if (advert) {
+      out.put("advert", CapabilityAdvert.of(p, figures, tech.infernet.agent.app.Agent.VERSION, null, Map.of(),
+          List.of(), Map.of(), false, System.currentTimeMillis()).toMap());
     }
     System.out.println(Json.write(out));
     return 0;
