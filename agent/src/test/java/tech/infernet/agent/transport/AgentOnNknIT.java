@@ -143,6 +143,34 @@ class AgentOnNknIT {
   }
 
   @Test
+  void cliPairsSubmitsAContainerJobAndWatchesItToTheEnd(@TempDir Path home) throws Exception {
+    PairingUri code = face.newPairing(Role.SUBMITTER, Duration.ofMinutes(5));
+    List<String> common = List.of("--identity", home.resolve("identity").toString(), "--rpc", devnet.seedRpcAddress());
+
+    String paired = cli(common, "pair", code.toString());
+    String submitted = cli(common, "submit", "--image", image, "--memory", "64", "--timeout", "60", "--watch",
+        "--", "/bin/sh", "-c", "echo cli-says-hi");
+    String listed = cli(common, "list");
+
+    assertTrue(paired.contains("paired with " + face.address() + " as submitter"), paired);
+    assertTrue(submitted.contains("cli-says-hi") && submitted.contains("SUCCEEDED"), submitted);
+    String jobId = submitted.lines().findFirst().orElseThrow().split(" ")[0];
+    assertTrue(listed.contains(jobId + "  succeeded"), listed);
+  }
+
+  /** Runs the `infernet` CLI in-process and returns what it printed; fails on a non-zero exit. */
+  private static String cli(List<String> common, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    List<String> all = new java.util.ArrayList<>(common);
+    all.addAll(List.of(args));
+    int rc = tech.infernet.client.cli.InfernetCli.run(all.toArray(String[]::new), new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(err, true));
+    assertEquals(0, rc, "infernet " + String.join(" ", args) + " failed: " + err + out);
+    return out.toString();
+  }
+
+  @Test
   void unpairedKeyIsRefusedWithUnauthorized() {
     NknAgentClient stranger = client(newKey(), null);
 
