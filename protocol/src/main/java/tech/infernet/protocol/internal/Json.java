@@ -105,7 +105,7 @@ public final class Json {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-          String name = p.currentName();
+          String name = wellFormed(p.currentName());
           m.put(name, read(p, p.nextToken(), depth + 1, maxDepth));
         }
         return m;
@@ -121,7 +121,7 @@ public final class Json {
         return l;
       }
       case VALUE_STRING:
-        return p.getText();
+        return wellFormed(p.getText());
       case VALUE_NUMBER_INT:
         return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue()
             : (Object) p.getLongValue();
@@ -140,6 +140,19 @@ public final class Json {
       default:
         throw new JsonException(Problem.MALFORMED, "unexpected token " + t);
     }
+  }
+
+  /** Refuses strings with unpaired surrogates (possible through backslash-u escapes): they have no UTF-8 form. */
+  private static String wellFormed(String s) throws JsonException {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new JsonException(Problem.MALFORMED, "unpaired surrogate in a string");
+      }
+    }
+    return s;
   }
 
   /** Writes a tree of Map/List/String/Number/Boolean/null as compact UTF-8 JSON, keys in map order. */

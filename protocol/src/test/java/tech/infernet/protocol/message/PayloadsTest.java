@@ -13,11 +13,11 @@ import tech.infernet.protocol.spec.ContainerJob;
 import tech.infernet.protocol.spec.InferenceJob;
 import tech.infernet.protocol.spec.Resources;
 
-class PayloadsTest {
+public class PayloadsTest {
   private static final ContainerJob ECHO = new ContainerJob("docker.io/library/alpine:3.20",
       List.of("echo", "hello; rm -rf /"), Map.of("A", "b"), new Resources(256, 0.5, 0, 0), 60, false);
 
-  static List<Payload> everyKind() {
+  public static List<Payload> everyKind() {
     JobView view = new JobView("01JD0000000000000000000000", "running", 1, 2, 3, null, null);
     JobView done = new JobView("01JD0000000000000000000001", "failed", 1, 2, 9, 137, "killed");
     return List.of(
