@@ -33,6 +33,10 @@ public final class HardwareCommand implements Callable<Integer> {
   @Option(names = "--timeout-ms", defaultValue = "5000", description = "Timeout of each external program")
   long timeoutMs;
 
+  @Option(names = "--watch", defaultValue = "0",
+      description = "Then sample GPU telemetry every second for this many seconds, one JSON line each")
+  int watchSeconds;
+
   @Option(names = "--advert", description = "Also print the capability advert this node would publish (unsigned)")
   boolean advert;
 
@@ -60,7 +64,39 @@ public final class HardwareCommand implements Callable<Integer> {
           List.of(), Map.of(), false, System.currentTimeMillis()).toMap());
     }
     System.out.println(Json.write(out));
+    if (watchSeconds > 0) {
+      watch(host, state, p);
+    }
     return 0;
+  }
+
+  private void watch(Host host, Path state, HardwarePicture p) {
+    HardwareMonitor.Options env = HardwareMonitor.Options.fromEnv(System.getenv());
+    TelemetryRules rules = new TelemetryRules(env.limits());
+    for (int i = 0; i < watchSeconds; i++) {
+      long t0 = System.currentTimeMillis();
+      Probed<List<GpuSample>> s = p.gpus().isOk() ? HardwareMonitor.sample(host, p)
+          : Probed.unavailable("no GPU: " + p.gpus().reason());
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("t", t0);
+      if (s.isOk()) {
+        List<Object> l = new ArrayList<>();
+        s.orNull().forEach(x -> l.add(HardwareMonitor.sampleView(x)));
+        line.put("samples", l);
+        List<Object> ev = new ArrayList<>();
+        rules.evaluate(s.orNull(), t0).forEach(e -> ev.add(e.message()));
+        line.put("events", ev);
+      } else {
+        line.put("unavailable", s.reason());
+      }
+      System.out.println(Json.write(line));
+      try {
+        Thread.sleep(Math.max(0, 1000 - (System.currentTimeMillis() - t0)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   public static Map<String, Object> benchView(Probed<List<GpuBenchResult>> r) {

@@ -130,8 +130,8 @@ public final class HardwareMonitor implements AutoCloseable {
       return;
     }
     telemetryReason = null;
-    latest = s.orNull();
-    for (LimitEvent e : rules.evaluate(s.orNull(), System.currentTimeMillis())) {
+    List<LimitEvent> fired = rules.evaluate(s.orNull(), System.currentTimeMillis());
+    for (LimitEvent e : fired) {
       synchronized (this) {
         events.addLast(e);
         while (events.size() > EVENTS_KEPT) {
@@ -142,6 +142,7 @@ public final class HardwareMonitor implements AutoCloseable {
       LOG.warning("hardware event " + e.type() + ": " + e.message());
       sink.accept(e);
     }
+    latest = s.orNull(); // after the events, so a reader that sees the sample sees its events too
   }
 
   static Probed<List<GpuSample>> sample(Host host, HardwarePicture p) {

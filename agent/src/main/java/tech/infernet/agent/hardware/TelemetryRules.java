@@ -39,7 +39,7 @@ public final class TelemetryRules {
       }
       boolean thr = s.throttled();
       edge(out, "gpu.throttled", "gpu.unthrottled", s.index(), thr ? 1 : 0, 0.5, thr, !thr, now,
-          thr ? " (" + String.join(",", s.throttleReasons()) + ")" : "");
+          String.join(",", s.throttleReasons()));
     }
     return out;
   }
@@ -48,19 +48,17 @@ public final class TelemetryRules {
                     boolean isOver, boolean isUnder, long now, String unit) {
     String key = up + "/" + gpu;
     boolean was = over.getOrDefault(key, false);
+    boolean flag = !unit.equals("C") && !unit.equals("W"); // a yes/no reading: unit carries the reasons
     if (!was && isOver) {
       over.put(key, true);
-      out.add(new LimitEvent(up, gpu, value, limit, now, "GPU " + gpu + " " + up.substring(4).replace('.', ' ')
-          + ": " + fmt(value) + unitSuffix(unit) + " (limit " + fmt(limit) + unitSuffix(unit) + ")"));
+      out.add(new LimitEvent(up, gpu, value, limit, now, flag ? "GPU " + gpu + " throttled (" + unit + ")"
+          : "GPU " + gpu + " " + up.substring(4).replace('.', ' ') + ": " + fmt(value) + " " + unit + " (limit "
+          + fmt(limit) + " " + unit + ")"));
     } else if (was && isUnder) {
       over.put(key, false);
-      out.add(new LimitEvent(down, gpu, value, limit, now, "GPU " + gpu + " " + down.substring(4).replace('.', ' ')
-          + ": " + fmt(value) + unitSuffix(unit)));
+      out.add(new LimitEvent(down, gpu, value, limit, now, flag ? "GPU " + gpu + " no longer throttled"
+          : "GPU " + gpu + " " + down.substring(4).replace('.', ' ') + ": " + fmt(value) + " " + unit));
     }
-  }
-
-  private static String unitSuffix(String unit) {
-    return unit.equals("C") || unit.equals("W") ? " " + unit : unit;
   }
 
   private static String fmt(double v) {

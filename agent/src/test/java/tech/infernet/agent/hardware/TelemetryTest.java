@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +33,16 @@ class TelemetryTest {
   }
 
   @Test
+  void throttlingForPowerIsAnEventIdlingIsNot() {
+    TelemetryRules r = new TelemetryRules(TelemetryRules.Limits.defaults());
+    GpuSample capped = new GpuSample(0, 100.0, 1139L, 81559L, 58.0, 593.95, 700.0, 1365, 1980, List.of("sw_power_cap"));
+    assertEquals(List.of(), r.evaluate(IDLE, 1)); // gpu_idle is not throttling
+    List<LimitEvent> e = r.evaluate(List.of(capped), 2);
+    assertEquals("GPU 0 throttled (sw_power_cap)", e.get(0).message());
+    assertEquals("GPU 0 no longer throttled", r.evaluate(AFTER, 3).get(0).message());
+  }
+
+  @Test
   void powerOverAFractionOfTheBoardLimit() {
     TelemetryRules r = new TelemetryRules(new TelemetryRules.Limits(90, 0.17, 5)); // 0.17 * 700 W = 119 W
     assertEquals(List.of(), r.evaluate(IDLE, 1));
@@ -43,7 +52,7 @@ class TelemetryTest {
   @Test
   void monitorProbesInTheBackgroundSamplesAndRendersMetrics(@TempDir Path state) throws Exception {
     Host host = Fixtures.machine("h100-device", "x86_64");
-    List<LimitEvent> seen = new ArrayList<>();
+    List<LimitEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     HardwareMonitor m = HardwareMonitor.start(host, state, new HardwareMonitor.Options(false, Duration.ofSeconds(60),
         new TelemetryRules.Limits(30, 0.98, 5)), seen::add);
     try {
