@@ -48,7 +48,14 @@ type client struct {
 	answerable  map[int64]incoming
 	accepted    chan *ncp.Session
 	acceptStart sync.Once
+	seen        map[string]time.Time // message ids handed to Java, until they expire
 }
+
+// duplicateWindow is how long a received message id is remembered. nkn-sdk-go's MultiClient
+// sends each message through every sub-client and drops copies by id, but its check and insert
+// are not atomic, so under load two copies can get through (seen in NknJobBench as a second,
+// "replayed" answer to one request). Copies arrive milliseconds apart.
+const duplicateWindow = 30 * time.Second
 
 func openClient(seed []byte, opts clientOptions) (*client, error) {
 	account, err := nkn.NewAccount(seed)
@@ -78,6 +85,7 @@ func openClient(seed []byte, opts clientOptions) (*client, error) {
 		closed:     make(chan struct{}),
 		answerable: make(map[int64]incoming),
 		accepted:   make(chan *ncp.Session, 16),
+		seen:       make(map[string]time.Time),
 	}
 	c.settle(5 * time.Second)
 	go c.pumpMessages()
@@ -173,6 +181,9 @@ func (c *client) pumpMessages() {
 			if !ok {
 				return
 			}
+			if c.duplicate(msg.MessageID) {
+				continue
+			}
 			var token int64
 			if !msg.NoReply {
 				token = c.nextToken.Add(1)
@@ -228,6 +239,25 @@ func (c *client) forgetExpired(now time.Time) {
 			delete(c.answerable, token)
 		}
 	}
+	for id, until := range c.seen {
+		if now.After(until) {
+			delete(c.seen, id)
+		}
+	}
+}
+
+// duplicate reports whether a message with this id was handed over already, and remembers it.
+func (c *client) duplicate(messageID []byte) bool {
+	if len(messageID) == 0 {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.seen[string(messageID)]; ok {
+		return true
+	}
+	c.seen[string(messageID)] = time.Now().Add(duplicateWindow)
+	return false
 }
 
 func (c *client) poll(timeout time.Duration, maxBytes int) ([]byte, error) {

@@ -30,7 +30,8 @@ import tech.infernet.protocol.message.JobEvent;
  * Delivers job events from the outbox to their owners over NKN, at least once: each event is
  * sent as a sealed {@code job.event} and counts as delivered only when the owner's sealed
  * {@code event.ack} for that (job, seq) comes back. Events of one owner go one at a time, oldest
- * first, so an owner sees them in order; an owner that is offline is retried every interval.
+ * first, so an owner sees them in order. A stored event wakes delivery at once; an owner that is
+ * offline is retried every interval.
  */
 final class EventDelivery implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EventDelivery.class.getName());
@@ -39,6 +40,7 @@ final class EventDelivery implements AutoCloseable {
   private final FaceStore faces;
   private final NknClient nkn;
   private final SecureChannel channel;
+  private final java.util.concurrent.atomic.AtomicBoolean woken = new java.util.concurrent.atomic.AtomicBoolean();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "event-delivery");
     t.setDaemon(true);
@@ -54,6 +56,16 @@ final class EventDelivery implements AutoCloseable {
 
   void start(Duration interval) {
     timer.scheduleWithFixedDelay(this::drainSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A new event was stored: deliver now instead of at the next interval (wake-ups coalesce). */
+  void wake() {
+    if (woken.compareAndSet(false, true)) {
+      timer.execute(() -> {
+        woken.set(false);
+        drainSafely();
+      });
+    }
   }
 
   private void drainSafely() {

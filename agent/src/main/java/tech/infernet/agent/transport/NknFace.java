@@ -85,6 +85,7 @@ public final class NknFace implements AutoCloseable {
     EventDelivery delivery = new EventDelivery(engine.store(), faces, nkn, channel);
     NknFace face = new NknFace(nkn, faces, channel, access, requests, delivery, config);
     nkn.onMessage(face::accept);
+    engine.store().onEvent(event -> delivery.wake());
     delivery.start(config.deliveryInterval());
     LOG.info("agent on NKN at " + nkn.address());
     return face;
