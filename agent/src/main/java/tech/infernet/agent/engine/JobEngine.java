@@ -64,6 +64,8 @@ public final class JobEngine implements AutoCloseable {
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(named("infernet-timer"));
   private final Map<JobId, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
+  /** Jobs admitted to the queue and not yet taken off it (maintained without the dispatch hop). */
+  private final AtomicInteger queuedCount = new AtomicInteger();
   private volatile boolean closed;
 
   public JobEngine(Store store, AdmissionPolicy policy, SpecParser parser,
@@ -123,6 +125,7 @@ public final class JobEngine implements AutoCloseable {
       }
     }
     List<Job> queued = store.jobsIn(JobState.QUEUED);
+    queuedCount.addAndGet(queued.size());
     dispatch.submit(() -> {
       for (Job j : queued) {
         queue.add(entry(j));
@@ -173,7 +176,8 @@ public final class JobEngine implements AutoCloseable {
     long now = System.currentTimeMillis();
     JobId id = ids.next(now);
     Admission a = policy.admit(spec);
-    if (a instanceof Admission.Accepted ok && queuedCount() >= cfg.maxQueued()) {
+    if (a instanceof Admission.Accepted && queuedCount.incrementAndGet() > cfg.maxQueued()) {
+      queuedCount.decrementAndGet();
       a = new Admission.Rejected(RejectReason.QUEUE_FULL, "the queue holds " + cfg.maxQueued() + " jobs");
     }
     if (a instanceof Admission.Rejected r) {
@@ -182,18 +186,16 @@ public final class JobEngine implements AutoCloseable {
     }
     JobSpec admitted = ((Admission.Accepted) a).spec();
     Job j = new Job(id, owner, admitted, JobState.QUEUED, null, null, now, now, 0);
-    return store.insert(j, Map.of("state", "QUEUED")).thenApply(stored -> {
+    return store.insert(j, Map.of("state", "QUEUED")).whenComplete((stored, err) -> {
+      if (err != null) {
+        queuedCount.decrementAndGet();
+        return;
+      }
       dispatch.execute(() -> {
         queue.add(entry(stored));
         pump();
       });
-      return stored;
     });
-  }
-
-  private int queuedCount() {
-    Integer n = onDispatch(queue::size);
-    return n == null ? 0 : n;
   }
 
   /** Cancels a job that has not ended; a job that has ended is returned unchanged. */
@@ -208,7 +210,13 @@ public final class JobEngine implements AutoCloseable {
     }
     if (j.state() == JobState.QUEUED) {
       CompletableFuture<Boolean> removed = new CompletableFuture<>();
-      dispatch.execute(() -> removed.complete(queue.remove(id)));
+      dispatch.execute(() -> {
+        boolean was = queue.remove(id);
+        if (was) {
+          queuedCount.decrementAndGet();
+        }
+        removed.complete(was);
+      });
       return removed.thenCompose(was -> was
           ? store.transition(id, JobState.QUEUED, JobState.CANCELLED, "cancelled", null, Map.of())
           : cancel(id));
@@ -230,16 +238,21 @@ public final class JobEngine implements AutoCloseable {
       if (e == null) {
         return;
       }
+      queuedCount.decrementAndGet();
       OptionalInt gpu = slots.take(e.gpu());
       work.execute(() -> run(e.id(), gpu));
     }
   }
 
   private void release(OptionalInt gpu) {
-    dispatch.execute(() -> {
-      slots.release(gpu);
-      pump();
-    });
+    try {
+      dispatch.execute(() -> {
+        slots.release(gpu);
+        pump();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // the engine is closing: nothing is dispatched any more
+    }
   }
 
   private static FairQueue.Entry entry(Job j) {
@@ -258,7 +271,7 @@ public final class JobEngine implements AutoCloseable {
     Runner r = runnerFor(j);
     Sink sink = new Sink(id);
     try {
-      Path wd = workDir(j);
+      Path wd = workDir(j, r);
       r.prepare(j, wd, gpu, sink);
       j = store.transition(id, JobState.PREPARING, JobState.RUNNING, null, null, Map.of()).join();
       armDeadline(j, j.spec().limits().timeoutSeconds() * 1000L);
@@ -270,34 +283,41 @@ public final class JobEngine implements AutoCloseable {
         LOG.log(Level.WARNING, "job " + id + " failed in the runner", e);
         failIfActive(id, "runner error: " + e.getMessage());
       }
-      finishCleanup(id);
+      cleanupIfEnded(id);
       release(gpu);
     }
   }
 
-  /** Waits for the exit, stores the result and the terminal state, then cleans up. */
+  /**
+   * Waits for the exit, then stores the terminal state together with the result (one transaction:
+   * a SUCCEEDED job always has its result), then cleans up. The terminal write is a
+   * compare-and-set from RUNNING, so a cancel or timeout recorded first wins.
+   */
   private void conclude(Job j, CompletableFuture<Integer> exit, OptionalInt gpu) {
+    boolean ended = false;
     try {
       int code = exit.join();
       disarm(j.id());
-      Optional<Job> now = store.job(j.id());
-      if (now.isPresent() && now.get().state() == JobState.RUNNING) {
-        String resultProblem = code == 0 ? Results.collect(store, cfg, j.id(), workDirPath(j.id())) : null;
-        JobState to = code == 0 && resultProblem == null ? JobState.SUCCEEDED : JobState.FAILED;
-        String reason = code != 0 ? "exit code " + code : resultProblem;
-        try {
-          Job done = store.transition(j.id(), JobState.RUNNING, to, reason, code, Map.of()).join();
-          metrics.observe(to, (done.updatedAt() - j.updatedAt()) / 1000.0);
-        } catch (CompletionException lost) {
-          // a cancel or timeout was recorded first; it wins
+      Results.Collected r = code == 0 ? Results.collect(cfg, j.id(), workDirPath(j.id())) : Results.NONE;
+      JobState to = code == 0 && r.problem() == null ? JobState.SUCCEEDED : JobState.FAILED;
+      String reason = code != 0 ? "exit code " + code : r.problem();
+      try {
+        Job done = store.transition(j.id(), JobState.RUNNING, to, reason, code, Map.of(), r.result()).join();
+        metrics.observe(to, (done.updatedAt() - j.updatedAt()) / 1000.0);
+      } catch (CompletionException lost) {
+        r.discard();
+        if (!(lost.getCause() instanceof IllegalTransitionException)) {
+          throw lost;
         }
+        // a cancel or timeout was recorded first; it wins
       }
+      ended = true;
     } catch (Exception e) {
       metrics.runnerErrors.incrementAndGet();
       LOG.log(Level.WARNING, "job " + j.id() + ": lost track of its execution", e);
       failIfActive(j.id(), "runner error: " + e.getMessage());
     } finally {
-      finishCleanup(j.id());
+      finishCleanup(j, ended);
       release(gpu);
     }
   }
@@ -337,7 +357,21 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  private void finishCleanup(JobId id) {
+  /** Removes what the job left once it has ended; {@code ended} says so without a read. */
+  private void finishCleanup(Job j, boolean ended) {
+    if (ended) {
+      disarm(j.id());
+      removeQuietly(j);
+      if (runnerFor(j).usesWorkDir()) {
+        Results.deleteTree(workDirPath(j.id()));
+      }
+    } else {
+      cleanupIfEnded(j.id());
+    }
+  }
+
+  /** Reads the job's state and removes what it left if it has ended (or went back to QUEUED). */
+  private void cleanupIfEnded(JobId id) {
     disarm(id);
     store.job(id).filter(j -> j.state().isTerminal() || j.state() == JobState.QUEUED).ifPresent(j -> {
       removeQuietly(j);
@@ -357,8 +391,11 @@ public final class JobEngine implements AutoCloseable {
     return cfg.workRoot().resolve(id.value());
   }
 
-  private Path workDir(Job j) throws IOException {
+  private Path workDir(Job j, Runner r) throws IOException {
     Path wd = workDirPath(j.id());
+    if (!r.usesWorkDir()) {
+      return wd;
+    }
     Files.createDirectories(wd);
     for (Map.Entry<String, String> in : j.spec().inputs().entrySet()) {
       Files.writeString(wd.resolve(in.getKey()), in.getValue(), StandardCharsets.UTF_8);

@@ -11,36 +11,58 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 import tech.infernet.agent.jobs.JobId;
-import tech.infernet.agent.store.Store;
 import tech.infernet.agent.store.StoredResult;
 
-/** Moves a job's {@code /work/result} file into the store: inline when small, else as a file. */
+/**
+ * Reads a job's {@code /work/result} file for the store: inline when small, else moved to the
+ * results directory as a file (linked there). The engine stores it with the job's terminal state.
+ */
 final class Results {
+  /** A result to store (or none) and, when the job must fail because of it, why. */
+  record Collected(StoredResult result, String problem) {
+    /** Undoes the move of a file result whose terminal write lost to a cancel or timeout. */
+    void discard() {
+      if (result != null && result.path() != null) {
+        try {
+          Files.deleteIfExists(Path.of(result.path()));
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+
+  static final Collected NONE = new Collected(null, null);
+
   private Results() {}
 
-  /** Returns null when fine (or no result), else why the job must fail. */
-  static String collect(Store store, EngineConfig cfg, JobId id, Path workDir) throws Exception {
+  static Collected collect(EngineConfig cfg, JobId id, Path workDir) throws Exception {
     Path f = workDir.resolve("result");
     if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-      return null;
+      return NONE;
     }
     if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-      return "result is not a regular file";
+      return new Collected(null, "result is not a regular file");
     }
     long size = Files.size(f);
     if (size > cfg.resultMax()) {
-      return "result of " + size + " bytes is above the cap of " + cfg.resultMax() + " bytes";
+      return new Collected(null, "result of " + size + " bytes is above the cap of " + cfg.resultMax() + " bytes");
     }
     String sha = sha256(f);
     if (size <= cfg.inlineResultMax()) {
-      store.putResult(new StoredResult(id.value(), Files.readAllBytes(f), null, sha, size)).join();
-    } else {
-      Files.createDirectories(cfg.resultsDir());
-      Path dest = cfg.resultsDir().resolve(id.value());
-      Files.move(f, dest, StandardCopyOption.REPLACE_EXISTING);
-      store.putResult(new StoredResult(id.value(), null, dest.toString(), sha, size)).join();
+      return new Collected(new StoredResult(id.value(), Files.readAllBytes(f), null, sha, size), null);
     }
-    return null;
+    Files.createDirectories(cfg.resultsDir());
+    Path dest = cfg.resultsDir().resolve(id.value());
+    // A link (or copy), not a move: until the terminal state is stored, the work dir keeps the
+    // file, so a crash in between loses nothing and the next attempt collects it again.
+    Files.deleteIfExists(dest);
+    try {
+      Files.createLink(dest, f);
+    } catch (IOException | UnsupportedOperationException e) {
+      Files.copy(f, dest, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return new Collected(new StoredResult(id.value(), null, dest.toString(), sha, size), null);
   }
 
   static String sha256(Path f) throws Exception {
@@ -56,8 +78,11 @@ final class Results {
   }
 
   static void deleteTree(Path p) {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    try {
+      Files.deleteIfExists(p); // the common case: an empty dir (or none)
       return;
+    } catch (IOException notEmpty) {
+      // walk it
     }
     try (Stream<Path> s = Files.walk(p)) {
       s.sorted(Comparator.reverseOrder()).forEach(x -> {

@@ -1,7 +1,9 @@
 package tech.infernet.agent.jobs;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +18,9 @@ public record AdmissionPolicy(
     boolean allowNetwork,
     boolean gpuAvailable,
     Set<RunnerKind> enabledRunners) {
+
+  /** Compiled allow-list globs (the configured list is small and fixed). */
+  private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
 
   public AdmissionPolicy {
     allowedImages = List.copyOf(allowedImages);
@@ -61,7 +66,7 @@ public record AdmissionPolicy(
 
   boolean imageAllowed(String image) {
     for (String glob : allowedImages) {
-      if (globToRegex(glob).matcher(image).matches()) {
+      if (GLOBS.computeIfAbsent(glob, AdmissionPolicy::globToRegex).matcher(image).matches()) {
         return true;
       }
     }

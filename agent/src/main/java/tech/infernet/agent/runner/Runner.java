@@ -17,6 +17,15 @@ public interface Runner {
   /** Whether this runner can work on this machine, with a reason when it cannot. */
   String unavailableReason();
 
+  /**
+   * Whether jobs of this runner get a per-job work dir (inputs in, {@code result} out). The engine
+   * creates it before {@link #prepare} and removes it after the job; runners that keep no files
+   * skip that file-system work.
+   */
+  default boolean usesWorkDir() {
+    return true;
+  }
+
   /** PREPARING: fetch what the job needs (image pull) and create it without starting it. */
   void prepare(Job job, Path workDir, OptionalInt gpu, RunSink sink) throws Exception;
 

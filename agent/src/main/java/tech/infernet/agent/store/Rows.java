@@ -2,6 +2,8 @@ package tech.infernet.agent.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import tech.infernet.agent.jobs.Job;
 import tech.infernet.agent.jobs.JobId;
 import tech.infernet.agent.jobs.JobSpec;
@@ -16,6 +18,17 @@ final class Rows {
       "id, owner, spec, state, reason, exit_code, created_at, updated_at, attempts";
   static final String EVENT_COLUMNS = "id, job_id, seq, type, payload, time";
   private static final SpecParser PARSER = new SpecParser();
+  /**
+   * Parsed specs by their stored JSON text. A stored spec never changes, and a spec's text maps to
+   * one spec, so reading a job back needs no JSON parse and no validation when its spec is here.
+   */
+  private static final int SPEC_CACHE = 4096;
+  private static final Map<String, JobSpec> SPECS = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, JobSpec> e) {
+      return size() > SPEC_CACHE;
+    }
+  };
 
   private Rows() {}
 
@@ -36,9 +49,23 @@ final class Rows {
     return Json.write(SpecParser.toTree(spec));
   }
 
+  static void remember(String json, JobSpec spec) {
+    synchronized (SPECS) {
+      SPECS.put(json, spec);
+    }
+  }
+
   private static JobSpec spec(String json) {
+    synchronized (SPECS) {
+      JobSpec s = SPECS.get(json);
+      if (s != null) {
+        return s;
+      }
+    }
     try {
-      return PARSER.fromTree(Json.parse(json, 32));
+      JobSpec s = PARSER.fromTree(Json.parse(json, 32));
+      remember(json, s);
+      return s;
     } catch (SpecException e) {
       throw new StoreException("stored spec no longer parses: " + e.getMessage(), e);
     }

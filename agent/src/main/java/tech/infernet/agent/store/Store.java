@@ -18,8 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -39,23 +38,27 @@ import tech.infernet.agent.jobs.Json;
 public final class Store implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Store.class.getName());
   private final Path file;
-  private final ExecutorService writer;
+  /** Most units of work committed in one transaction. */
+  static final int MAX_BATCH = 256;
+  private static final Op<Void> STOP = new Op<>(() -> null, new CompletableFuture<>(), false);
+  private final LinkedBlockingQueue<Op<?>> ops = new LinkedBlockingQueue<>();
+  private final Thread writer;
   private final Connection writeConn;
   private final BlockingQueue<Connection> readers;
   private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
   private final Writes writes;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
 
-  private Store(Path file, Connection writeConn, BlockingQueue<Connection> readers) {
+  private Store(Path file, Connection writeConn, BlockingQueue<Connection> readers)
+      throws SQLException {
     this.file = file;
     this.writeConn = writeConn;
     this.readers = readers;
-    this.writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "infernet-store-writer");
-      t.setDaemon(true);
-      return t;
-    });
     this.writes = new Writes(writeConn);
+    this.writer = new Thread(this::writerLoop, "infernet-store-writer");
+    this.writer.setDaemon(true);
+    this.writer.start();
   }
 
   /** Opens (creating if needed), runs {@code PRAGMA quick_check} and the migrations. */
@@ -91,11 +94,20 @@ public final class Store implements AutoCloseable {
   }
 
   private static Connection connect(Path file) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    java.util.Properties props = new java.util.Properties();
+    // Off: the driver would run an extra "SELECT last_insert_rowid()" after every INSERT; the
+    // writes read ids back with RETURNING instead.
+    props.setProperty("jdbc.get_generated_keys", "false");
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout=5000");
     }
     return c;
+  }
+
+  /** Transactions committed by the writer so far (each holds one or more units of work). */
+  public long commits() {
+    return commits.get();
   }
 
   public Path file() {
@@ -111,7 +123,9 @@ public final class Store implements AutoCloseable {
 
   /** Inserts a new job (QUEUED or REJECTED) with its first state event and outbox row. */
   public CompletableFuture<Job> insert(Job job, Map<String, Object> payload) {
-    return write(() -> writes.insert(job, Json.write(payload)));
+    String text = Json.write(payload);
+    String spec = Rows.specJson(job.spec());
+    return write(() -> writes.insert(job, spec, text), false);
   }
 
   /**
@@ -120,70 +134,160 @@ public final class Store implements AutoCloseable {
    */
   public CompletableFuture<Job> transition(JobId id, JobState from, JobState to, String reason,
       Integer exitCode, Map<String, Object> payload) {
+    return transition(id, from, to, reason, exitCode, payload, null);
+  }
+
+  /** Like the other transition, and stores {@code result} (may be null) in the same transaction. */
+  public CompletableFuture<Job> transition(JobId id, JobState from, JobState to, String reason,
+      Integer exitCode, Map<String, Object> payload, StoredResult result) {
     from.checkMoveTo(to);
-    return write(() -> writes.transition(id, from, to, reason, exitCode, payload));
+    String text = Writes.statePayload(from, to, reason, exitCode, payload);
+    return write(() -> writes.transition(id, from, to, reason, exitCode, text, result), false);
   }
 
   /** Appends a non-state event (log, pull progress, result, ...) with its outbox row. */
   public CompletableFuture<JobEvent> append(JobId id, String type, Map<String, Object> payload) {
-    return write(() -> writes.append(id, type, Json.write(payload)));
+    String text = Json.write(payload);
+    return write(() -> writes.append(id, type, text), false);
   }
 
   public CompletableFuture<Void> putResult(StoredResult r) {
     return write(() -> {
       writes.putResult(r);
       return null;
-    });
+    }, false);
   }
 
   /** ACL writes use synchronous=FULL: a granted or revoked key survives power loss. */
   public CompletableFuture<Void> aclPut(String publicKey, String role) {
-    return write(() -> {
-      writes.durable(() -> writes.aclPut(publicKey, role));
-      return null;
-    });
+    return write(() -> writes.aclPut(publicKey, role), true);
   }
 
   public CompletableFuture<Boolean> aclRemove(String publicKey) {
-    return write(() -> writes.durable(() -> writes.aclRemove(publicKey)));
+    return write(() -> writes.aclRemove(publicKey), true);
   }
 
   public CompletableFuture<Void> markDelivered(Collection<Long> outboxIds) {
+    List<Long> ids = List.copyOf(outboxIds);
     return write(() -> {
-      writes.markDelivered(outboxIds);
+      writes.markDelivered(ids);
       return null;
-    });
+    }, false);
   }
 
-  private <T> CompletableFuture<T> write(Writes.Work<T> work) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new StoreException("store is closed"));
+  /** One queued unit of work and the future its caller waits on. */
+  private record Op<T>(Writes.Work<T> work, CompletableFuture<T> future, boolean durable) {
+    @SuppressWarnings("unchecked")
+    void complete(Object v) {
+      future.complete((T) v);
     }
+  }
+
+  private <T> CompletableFuture<T> write(Writes.Work<T> work, boolean durable) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    try {
-      writer.execute(() -> {
-        try {
-          T v = work.run();
-          for (JobEvent e : writes.drainCommitted()) {
-            for (Consumer<JobEvent> l : listeners) {
-              try {
-                l.accept(e);
-              } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "event listener failed", ex);
-              }
-            }
-          }
-          f.complete(v);
-        } catch (Throwable t) {
-          writes.drainCommitted();
-          f.completeExceptionally(t instanceof SQLException
-              ? new StoreException("write failed: " + t.getMessage(), t) : t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      f.completeExceptionally(new StoreException("store is closed"));
+    synchronized (ops) {
+      if (closed) {
+        f.completeExceptionally(new StoreException("store is closed"));
+        return f;
+      }
+      ops.add(new Op<>(work, f, durable));
     }
     return f;
+  }
+
+  /**
+   * The writer loop. It takes every unit of work queued so far (up to {@link #MAX_BATCH}) and runs
+   * them in order in one transaction, each inside its own savepoint: a unit that fails is rolled
+   * back alone and its caller gets the error. Only after the COMMIT are listeners told about the
+   * batch's events and are the callers' futures completed, so no caller acts on a change that is
+   * not yet stored. Durable (ACL) units run alone with synchronous=FULL.
+   */
+  private void writerLoop() {
+    List<Op<?>> batch = new ArrayList<>(MAX_BATCH);
+    Object[] results = new Object[MAX_BATCH];
+    Throwable[] errors = new Throwable[MAX_BATCH];
+    while (true) {
+      Op<?> first;
+      try {
+        first = ops.take();
+      } catch (InterruptedException e) {
+        continue; // only close() stops the writer, by queueing STOP
+      }
+      if (first == STOP) {
+        return;
+      }
+      batch.clear();
+      batch.add(first);
+      while (!first.durable() && batch.size() < MAX_BATCH) {
+        Op<?> next = ops.peek();
+        if (next == null || next == STOP || next.durable()) {
+          break;
+        }
+        batch.add(ops.poll());
+      }
+      runBatch(batch, results, errors);
+      batch.clear();
+    }
+  }
+
+  private void runBatch(List<Op<?>> batch, Object[] results, Throwable[] errors) {
+    boolean durable = batch.get(0).durable();
+    List<JobEvent> events;
+    try {
+      if (durable) {
+        writes.setSynchronous("FULL");
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        int mark = writes.savepoint();
+        try {
+          results[i] = batch.get(i).work().run();
+          errors[i] = null;
+          writes.release();
+        } catch (Exception e) {
+          writes.rollbackTo(mark);
+          results[i] = null;
+          errors[i] = e instanceof SQLException ? new StoreException("write failed: " + e.getMessage(), e) : e;
+        }
+      }
+      writes.commit();
+      commits.incrementAndGet();
+      events = writes.takeCommitted();
+    } catch (Throwable t) {
+      writes.rollbackQuietly();
+      StoreException fail = new StoreException("write batch failed: " + t.getMessage(), t);
+      LOG.log(Level.WARNING, "write batch of " + batch.size() + " rolled back", t);
+      for (Op<?> op : batch) {
+        op.future().completeExceptionally(fail);
+      }
+      return;
+    } finally {
+      if (durable) {
+        try {
+          writes.setSynchronous("NORMAL");
+        } catch (SQLException e) {
+          LOG.log(Level.WARNING, "could not reset synchronous=NORMAL", e);
+        }
+      }
+    }
+    for (JobEvent e : events) {
+      for (Consumer<JobEvent> l : listeners) {
+        try {
+          l.accept(e);
+        } catch (RuntimeException ex) {
+          LOG.log(Level.WARNING, "event listener failed", ex);
+        }
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Op<?> op = batch.get(i);
+      if (errors[i] != null) {
+        op.future().completeExceptionally(errors[i]);
+      } else {
+        op.complete(results[i]);
+      }
+      results[i] = null;
+      errors[i] = null;
+    }
   }
 
   // ---- reads ----
@@ -370,18 +474,24 @@ public final class Store implements AutoCloseable {
   /** Finishes queued writes, checkpoints the WAL into the database file and closes. */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (ops) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ops.add(STOP); // after every unit already queued, which still runs
     }
-    closed = true;
-    writer.shutdown();
     try {
-      if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+      writer.join(30_000);
+      if (writer.isAlive()) {
         LOG.warning("store writer did not finish within 30 s");
+        return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return;
     }
+    writes.close();
     for (Connection c : readers) {
       quietClose(c);
     }

@@ -72,7 +72,7 @@ class ContainerJobsIT {
     List<String> states = store.events(j.id(), 0, 1000).stream().filter(e -> e.type().equals("state"))
         .map(e -> e.payload().replaceAll(".*\"state\":\"([A-Z_]+)\".*", "$1")).toList();
     assertEquals(List.of("QUEUED", "PREPARING", "RUNNING", "SUCCEEDED"), states);
-    assertEquals(List.of(), TestImage.jobContainers());
+    assertEquals(List.of(), TestImage.jobContainersAfter(Duration.ofSeconds(10)));
   }
 
   @Test
@@ -95,7 +95,7 @@ class ContainerJobsIT {
     Job done = Fixtures.awaitTerminal(store, j.id(), Duration.ofSeconds(60));
     assertEquals(JobState.FAILED, done.state());
     assertEquals(3, done.exitCode());
-    assertEquals(List.of(), TestImage.jobContainers());
+    assertEquals(List.of(), TestImage.jobContainersAfter(Duration.ofSeconds(10)));
   }
 
   @Test
@@ -104,7 +104,7 @@ class ContainerJobsIT {
     Job done = Fixtures.awaitTerminal(store, j.id(), Duration.ofSeconds(30));
     assertEquals(JobState.TIMED_OUT, done.state());
     Thread.sleep(1500);
-    assertEquals(List.of(), TestImage.jobContainers());
+    assertEquals(List.of(), TestImage.jobContainersAfter(Duration.ofSeconds(10)));
     assertEquals(JobState.TIMED_OUT, store.job(j.id()).orElseThrow().state(), "no later state");
   }
 
@@ -119,7 +119,7 @@ class ContainerJobsIT {
     assertEquals(JobState.CANCELLED, engine.cancel(j.id()).join().state());
     Fixtures.awaitTerminal(store, j.id(), Duration.ofSeconds(5));
     Thread.sleep(1500);
-    assertEquals(List.of(), TestImage.jobContainers());
+    assertEquals(List.of(), TestImage.jobContainersAfter(Duration.ofSeconds(10)));
     assertEquals(JobState.CANCELLED, store.job(j.id()).orElseThrow().state());
   }
 

@@ -15,9 +15,16 @@ import tech.infernet.agent.runner.Runner;
 /** A runner whose jobs print one line and exit 0 at once (tests and the throughput benchmark). */
 public final class InstantRunner implements Runner {
   private final boolean log;
+  private final boolean workDir;
 
-  public InstantRunner(boolean log) {
+  public InstantRunner(boolean log, boolean workDir) {
     this.log = log;
+    this.workDir = workDir;
+  }
+
+  @Override
+  public boolean usesWorkDir() {
+    return workDir;
   }
 
   @Override
@@ -55,13 +62,14 @@ public final class InstantRunner implements Runner {
     return List.of();
   }
 
-  /** Like {@link #engine} but the jobs print nothing (benchmark). */
-  public static JobEngine engineQuiet(tech.infernet.agent.store.Store store, Path dir, int max) {
-    return Fixtures.engine(store, dir, max, new InstantRunner(false));
+  /** Like {@link #engine} but the jobs print nothing (benchmark); work dirs when asked. */
+  public static JobEngine engineQuiet(tech.infernet.agent.store.Store store, Path dir, int max,
+      boolean workDir) {
+    return Fixtures.engine(store, dir, max, new InstantRunner(false, workDir));
   }
 
   /** Test access to the package-private fixtures. */
   public static JobEngine engine(tech.infernet.agent.store.Store store, Path dir, int max) {
-    return Fixtures.engine(store, dir, max, new InstantRunner(true));
+    return Fixtures.engine(store, dir, max, new InstantRunner(true, true));
   }
 }

@@ -47,6 +47,20 @@ public final class TestImage {
     }
   }
 
+  /**
+   * Job containers still there after waiting up to {@code settle} for them to go (the engine
+   * removes a job's container right after storing its terminal state).
+   */
+  public static List<String> jobContainersAfter(java.time.Duration settle) throws Exception {
+    long end = System.nanoTime() + settle.toNanos();
+    List<String> left = jobContainers();
+    while (!left.isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(100);
+      left = jobContainers();
+    }
+    return left;
+  }
+
   /** Names of containers labelled as infernet jobs (to check that none are left behind). */
   public static List<String> jobContainers() throws Exception {
     Proc.Result r = Proc.run(List.of("podman", "ps", "--all", "--filter", "label=infernet.job",

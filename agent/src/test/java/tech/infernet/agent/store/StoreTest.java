@@ -162,4 +162,70 @@ class StoreTest {
     assertEquals(List.of(1L, 2L), heard.stream().map(JobEvent::seq).toList());
     assertEquals(Set.of(a.id()), Set.copyOf(heard.stream().map(JobEvent::jobId).toList()));
   }
+
+  @Test
+  void aFailingUnitInABatchRollsBackAloneAndSequencesStayGapless() throws Exception {
+    Job a = newJob("alice");
+    Job b = newJob("bob");
+    long commitsBefore = store.commits();
+    List<CompletableFuture<?>> ok = new java.util.ArrayList<>();
+    List<CompletableFuture<?>> bad = new java.util.ArrayList<>();
+    // Queued without waiting, so the writer commits them in a few batches.
+    for (int i = 0; i < 300; i++) {
+      ok.add(store.append(a.id(), "log", Map.of("n", i)));
+      if (i % 7 == 0) {
+        bad.add(store.transition(b.id(), JobState.RUNNING, JobState.SUCCEEDED, null, 0, Map.of()));
+        bad.add(store.append(new JobId("01ARZ3NDEKTSV4RRFFQ69G5FAV"), "log", Map.of()));
+      }
+    }
+    for (CompletableFuture<?> f : bad) {
+      assertThrows(CompletionException.class, f::join);
+    }
+    CompletableFuture.allOf(ok.toArray(CompletableFuture[]::new)).join();
+    List<JobEvent> ev = store.events(a.id(), 0, 1000);
+    assertEquals(301, ev.size());
+    for (int i = 0; i < ev.size(); i++) {
+      assertEquals(i + 1, ev.get(i).seq());
+    }
+    assertEquals(List.of(1L), store.events(b.id(), 0, 10).stream().map(JobEvent::seq).toList());
+    assertEquals(JobState.QUEUED, store.job(b.id()).orElseThrow().state());
+    assertEquals(302, store.pendingOutbox(1000).size(), "one outbox row per committed event only");
+    assertTrue(store.commits() - commitsBefore < 300, "units were committed in batches");
+  }
+
+  @Test
+  void aResultIsStoredOnlyWithTheTerminalStateThatWins() throws Exception {
+    Job a = newJob("alice");
+    store.transition(a.id(), JobState.QUEUED, JobState.PREPARING, null, null, Map.of()).join();
+    store.transition(a.id(), JobState.PREPARING, JobState.RUNNING, null, null, Map.of()).join();
+    store.transition(a.id(), JobState.RUNNING, JobState.CANCELLED, "cancelled", null, Map.of()).join();
+    StoredResult r = new StoredResult(a.id().value(), new byte[] {1}, null, "00", 1);
+    assertThrows(CompletionException.class, () -> store.transition(
+        a.id(), JobState.RUNNING, JobState.SUCCEEDED, null, 0, Map.of(), r).join());
+    assertTrue(store.result(a.id()).isEmpty(), "the losing write stored no result");
+    Job b = newJob("bob");
+    store.transition(b.id(), JobState.QUEUED, JobState.PREPARING, null, null, Map.of()).join();
+    store.transition(b.id(), JobState.PREPARING, JobState.RUNNING, null, null, Map.of()).join();
+    StoredResult rb = new StoredResult(b.id().value(), new byte[] {7}, null, "ab", 1);
+    store.transition(b.id(), JobState.RUNNING, JobState.SUCCEEDED, null, 0, Map.of(), rb).join();
+    assertEquals("ab", store.result(b.id()).orElseThrow().sha256());
+  }
+
+  @Test
+  void writesAfterCloseFailAndQueuedOnesStillCommit() throws Exception {
+    Job a = newJob("alice");
+    List<CompletableFuture<JobEvent>> fs = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      fs.add(store.append(a.id(), "log", Map.of("n", i)));
+    }
+    store.close();
+    for (CompletableFuture<JobEvent> f : fs) {
+      f.join();
+    }
+    CompletionException e = assertThrows(CompletionException.class,
+        () -> store.append(a.id(), "log", Map.of()).join());
+    assertInstanceOf(StoreException.class, e.getCause());
+    store = Store.open(dir.resolve("agent.db"), 1);
+    assertEquals(51, store.events(a.id(), 0, 100).size());
+  }
 }
