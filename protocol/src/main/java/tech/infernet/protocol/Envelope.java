@@ -59,15 +59,22 @@ public final class Envelope {
     if (!Crypto.validPublicKey(recipient)) {
       throw new IllegalArgumentException("recipient is not a valid Ed25519 public key");
     }
-    check(nonce, Crypto.NONCE_BYTES, "nonce");
     byte[] xsk = Crypto.edSeedToX25519(sender.seedRef());
     byte[] k = Crypto.boxBeforeNm(xsk, Crypto.edPublicToX25519(recipient));
     Arrays.fill(xsk, (byte) 0);
     if (k == null) {
       throw new IllegalArgumentException("recipient key gives an all-zero shared secret");
     }
-    byte[] ct = Crypto.secretboxSeal(k, nonce, plaintext);
+    Envelope e = seal(sender, k, recipient, type, timestampMs, nonce, plaintext);
     Arrays.fill(k, (byte) 0);
+    return e;
+  }
+
+  /** Seals with an already computed box key between sender and recipient. */
+  static Envelope seal(KeyPair sender, byte[] boxKey, byte[] recipient, MessageType type, long timestampMs,
+      byte[] nonce, byte[] plaintext) {
+    check(nonce, Crypto.NONCE_BYTES, "nonce");
+    byte[] ct = Crypto.secretboxSeal(boxKey, nonce, plaintext);
     byte[] unsigned = unsignedBytes(type, sender.publicKeyRef(), recipient, timestampMs, nonce, ct);
     byte[] sig = Crypto.sign(sender.seedRef(), sender.publicKeyRef(), withDomain(unsigned));
     return new Envelope(type, sender.publicKeyRef(), recipient, timestampMs, nonce, ct, sig);

@@ -34,14 +34,14 @@ public final class Receiver {
   private final ReplayCache replays;
   private final Clock clock;
   private final Options options;
-  private final byte[] xSecret;
+  private final PeerKeys peers;
 
   public Receiver(KeyPair self, ReplayCache replays, Clock clock, Options options) {
     this.self = self;
     this.replays = replays;
     this.clock = clock;
     this.options = options;
-    this.xSecret = Crypto.edSeedToX25519(self.seedRef());
+    this.peers = new PeerKeys(self, PeerKeys.DEFAULT_PEERS);
   }
 
   public Options options() {
@@ -65,7 +65,7 @@ public final class Receiver {
     if (!Arrays.equals(e.recipientRef(), self.publicKeyRef())) {
       throw new ProtocolException(ErrorCode.WRONG_RECIPIENT, "envelope is for another key");
     }
-    if (!Crypto.validPublicKey(e.senderRef())) {
+    if (!peers.known(e.senderRef()) && !Crypto.validPublicKey(e.senderRef())) {
       throw new ProtocolException(ErrorCode.BAD_KEY, "sender is not a valid Ed25519 public key");
     }
     if (!Crypto.verify(e.senderRef(), e.signedBytes(), e.signatureRef())) {
@@ -89,11 +89,8 @@ public final class Receiver {
     if (r == ReplayCache.Result.FULL) {
       throw new ProtocolException(ErrorCode.REPLAY_CACHE_FULL, "replay cache full; try later");
     }
-    byte[] k = Crypto.boxBeforeNm(xSecret, Crypto.edPublicToX25519(e.senderRef()));
+    byte[] k = peers.boxKey(e.senderRef());
     byte[] plain = k == null ? null : Crypto.secretboxOpen(k, e.nonceRef(), e.ciphertextRef());
-    if (k != null) {
-      Arrays.fill(k, (byte) 0);
-    }
     if (plain == null) {
       throw new ProtocolException(ErrorCode.UNDECRYPTABLE, "payload does not open with this key");
     }
