@@ -10,7 +10,7 @@ import java.util.Arrays;
  * type ({@link EnvelopeCodec}); then recipient, sender key, signature, timestamp window, replay
  * cache, and finally the box. Each refusal is a {@link ProtocolException} with a stable code;
  * a replay is recorded only for envelopes whose signature verified, so forged envelopes cannot
- * fill the cache.
+ * fill the cache. Thread-safe (as long as its replay cache is).
  */
 public final class Receiver {
   /**
