@@ -73,6 +73,7 @@ public final class NosanaImporter {
       throw new SpecException(SpecError.NOT_MAPPABLE, "type", "only type \"container\" exists in version 0.1");
     }
     int vramMb = 0;
+    String vramField = null;
     if (top.get("meta") != null) {
       Map<String, Object> meta = Check.object(top.get("meta"), "meta");
       if (meta.get("system_resources") != null) {
@@ -83,6 +84,7 @@ public final class NosanaImporter {
             throw new SpecException(SpecError.NOT_MAPPABLE, f, "only required_vram is understood among system resources");
           }
           vramMb = vram(e.getValue(), f);
+          vramField = f;
         }
       }
       // meta.trigger and other metadata do not change how the job runs.
@@ -177,9 +179,10 @@ public final class NosanaImporter {
     }
     if (args.get("required_vram") != null) {
       vramMb = vram(args.get("required_vram"), "ops[0].args.required_vram");
+      vramField = "ops[0].args.required_vram";
     }
     if (vramMb > 0 && !gpu) {
-      throw new SpecException(SpecError.NOT_MAPPABLE, "ops[0].args.required_vram", "required_vram without gpu: true");
+      throw new SpecException(SpecError.NOT_MAPPABLE, vramField, "required_vram without gpu: true");
     }
     Resources res = new Resources(0, 0, gpu ? 1 : 0, vramMb);
     return new ContainerJob(image, command, env, res, options.timeoutSeconds(), options.network());

@@ -62,6 +62,9 @@ class NosanaImporterTest {
         op("{\"image\":\"ubuntu\",\"authentication\":{\"docker\":{\"username\":\"u\",\"password\":\"p\"}}}"));
     assertRefused(SpecError.NOT_MAPPABLE, "ops[0].args.cmd[1]", op("{\"image\":\"ubuntu\",\"cmd\":[\"echo\",\"%%global.variables.X%%\"]}"));
     assertRefused(SpecError.NOT_MAPPABLE, "ops[0].args.required_vram", op("{\"image\":\"ubuntu\",\"required_vram\":8}"));
+    assertRefused(SpecError.NOT_MAPPABLE, "meta.system_resources.required_vram",
+        "{\"version\":\"0.1\",\"type\":\"container\",\"meta\":{\"system_resources\":{\"required_vram\":8}},"
+            + "\"ops\":[{\"type\":\"container/run\",\"id\":\"x\",\"args\":{\"image\":\"ubuntu\"}}]}");
     assertRefused(SpecError.NOT_MAPPABLE, "global.entrypoint",
         "{\"version\":\"0.1\",\"type\":\"container\",\"global\":{\"entrypoint\":[\"/bin/bash\"]},\"ops\":[{\"type\":\"container/run\",\"id\":\"x\",\"args\":{\"image\":\"ubuntu\"}}]}");
     assertRefused(SpecError.NOT_MAPPABLE, "ops",
