@@ -86,19 +86,16 @@ public final class PushDispatcher implements AutoCloseable {
     }
   }
 
-  /** The phone acknowledged every event up to {@code eventId} on a live channel. */
+  /** The phone acknowledged event {@code eventId} on a live channel: no push for it. */
   public void acknowledged(String keyId, long eventId) {
     ConcurrentNavigableMap<Long, Future<?>> pending = awaitingAck.get(keyId);
     if (pending == null) {
       return;
     }
-    ConcurrentNavigableMap<Long, Future<?>> upTo = pending.headMap(eventId, true);
-    for (Long id : upTo.keySet()) {
-      Future<?> f = pending.remove(id);
-      if (f != null) {
-        f.cancel(false);
-        suppressed.incrementAndGet();
-      }
+    Future<?> f = pending.remove(eventId);
+    if (f != null) {
+      f.cancel(false);
+      suppressed.incrementAndGet();
     }
     awaitingAck.computeIfPresent(keyId, (k, v) -> v.isEmpty() ? null : v);
   }

@@ -1,0 +1,33 @@
+package tech.infernet.mobile.rest;
+
+import java.util.concurrent.CompletableFuture;
+import tech.infernet.protocol.Envelope;
+
+/**
+ * Hands a phone's sealed envelope on to its recipient (an agent). The relay implements it over
+ * NKN as a carrier; the REST layer has already checked that the envelope decodes, is signed by
+ * the caller's key, is fresh and not replayed. It cannot read the payload and neither can this.
+ * The future completes when the envelope is handed on (not when the agent has acted on it), or
+ * fails with a {@link ForwardException}.
+ */
+@FunctionalInterface
+public interface EnvelopeForwarder {
+  CompletableFuture<Void> forward(String senderKeyId, Envelope envelope);
+
+  /** Why a hand-off failed. */
+  final class ForwardException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Whether it is worth trying again later (unreachable, overloaded), or not (refused). */
+    private final boolean retryable;
+
+    public ForwardException(String message, boolean retryable) {
+      super(message);
+      this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+      return retryable;
+    }
+  }
+}
