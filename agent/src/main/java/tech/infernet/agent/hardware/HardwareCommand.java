@@ -37,8 +37,48 @@ public final class HardwareCommand implements Callable<Integer> {
       description = "Then sample GPU telemetry every second for this many seconds, one JSON line each")
   int watchSeconds;
 
+  @Option(names = "--plan", description = "Model description (a Hugging Face config.json, or its fields plus"
+      + " \"params\") to size on this node's GPUs with the capacity planner")
+  Path plan;
+
+  @Option(names = "--max-model-len", defaultValue = "0", description = "With --plan: longest sequence (default: the model's)")
+  int maxModelLen;
+
+  @Option(names = "--gpu-memory-utilization", description = "With --plan: fraction of GPU memory to use"
+      + " (default 0.9; 0.6 on a Jetson, whose memory the CPU shares)")
+  Double utilization;
+
   @Option(names = "--advert", description = "Also print the capability advert this node would publish (unsigned)")
   boolean advert;
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> plan(HardwarePicture p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    try {
+      Object tree = Json.parseWithComments(java.nio.file.Files.readString(plan), 32);
+      tech.infernet.agent.capacity.ModelSpec model =
+          tech.infernet.agent.capacity.ModelConfigs.fromConfig((Map<String, Object>) tree);
+      List<tech.infernet.agent.capacity.GpuSpec> gpus = new ArrayList<>();
+      boolean shared = false;
+      for (Gpu g : p.gpuList()) {
+        if (g.memoryTotalMiB() != null) {
+          gpus.add(tech.infernet.agent.capacity.GpuSpec.ofMiB(g.name(), g.memoryTotalMiB()));
+          shared |= g.memorySharedWithCpu();
+        }
+      }
+      double util = utilization != null ? utilization : shared ? 0.6 : 0.9;
+      tech.infernet.agent.capacity.PlannerOptions o = tech.infernet.agent.capacity.PlannerOptions.defaults()
+          .withUtilization(util).withMaxModelLen(maxModelLen);
+      m.put("model", Map.of("name", model.name(), "params", model.params(), "weights", model.weights().name(),
+          "kvCache", model.kvCache().name()));
+      m.put("gpuMemoryUtilization", util);
+      m.putAll(tech.infernet.agent.capacity.ModelConfigs.view(tech.infernet.agent.capacity.CapacityPlanner.plan(
+          model, gpus, o)));
+    } catch (java.io.IOException | tech.infernet.agent.jobs.SpecException | RuntimeException e) {
+      m.put("error", "cannot plan " + plan + ": " + e.getMessage());
+    }
+    return m;
+  }
 
   /** Runs the command on its own (without the rest of the CLI). */
   public static void main(String[] args) {
@@ -58,6 +98,9 @@ public final class HardwareCommand implements Callable<Integer> {
       Probed<List<GpuBenchResult>> r = GpuBenchmark.run(p, state, force);
       out.put("gpuBenchmark", benchView(r));
       figures = r.isOk() ? r.orNull() : figures;
+    }
+    if (plan != null) {
+      out.put("plan", plan(p));
     }
     if (advert) {
       out.put("advert", CapabilityAdvert.of(p, figures, tech.infernet.agent.app.Agent.VERSION, null, Map.of(),
