@@ -40,6 +40,7 @@ public final class AdminApi {
   private final long startedAt = System.currentTimeMillis();
   private volatile java.util.function.Supplier<Map<String, Object>> hardwareStatus;
   private volatile java.util.function.Supplier<String> hardwareMetrics;
+  private volatile java.util.function.Supplier<Map<String, Object>> hardwareBenchmark;
 
   public AdminApi(Vertx vertx, JobEngine engine, StatusInfo info) {
     this.vertx = vertx;
@@ -56,6 +57,12 @@ public final class AdminApi {
     return this;
   }
 
+  /** Serves {@code POST /hardware/benchmark}: re-runs the GPU benchmark now (seconds; on a worker thread). */
+  public AdminApi withHardwareBenchmark(java.util.function.Supplier<Map<String, Object>> rerun) {
+    this.hardwareBenchmark = rerun;
+    return this;
+  }
+
   public Future<HttpServer> listen(String host, int port) {
     return vertx.createHttpServer().requestHandler(router()).listen(port, host);
   }
@@ -65,6 +72,7 @@ public final class AdminApi {
     r.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     r.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "ok")));
     r.get("/status").handler(this::status);
+    r.post("/hardware/benchmark").handler(this::hardwareBenchmark);
     r.get("/metrics").handler(rc -> blocking(rc, () -> MetricsText.render(engine, startedAt) + hardwareMetrics())
         .onSuccess(t -> rc.response().putHeader("content-type", "text/plain; version=0.0.4").end(t)));
     r.get("/jobs").handler(this::list);
@@ -108,6 +116,15 @@ public final class AdminApi {
         .put("runners", new JsonObject(Map.copyOf(info.runners())))
         .put("queued", engine.queued())
         .put("running", engine.running())).onSuccess(s -> json(rc, 200, addHardware(s)));
+  }
+
+  private void hardwareBenchmark(RoutingContext rc) {
+    java.util.function.Supplier<Map<String, Object>> b = hardwareBenchmark;
+    if (b == null) {
+      error(rc, 404, "NOT_FOUND", "", "no hardware monitor in this agent");
+      return;
+    }
+    blocking(rc, () -> new JsonObject(b.get())).onSuccess(j -> json(rc, 200, j));
   }
 
   private JsonObject addHardware(JsonObject status) {

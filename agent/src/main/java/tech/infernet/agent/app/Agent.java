@@ -56,7 +56,7 @@ public final class Agent implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     AdminApi api = new AdminApi(vertx, engine,
         new AdminApi.StatusInfo(identity.publicKeyHex(), VERSION, runnerStatus));
-    api.withHardware(hardware::statusView, hardware::prometheus);
+    api.withHardware(hardware::statusView, hardware::prometheus).withHardwareBenchmark(hardware::rerunBenchmark);
     HttpServer server = api.listen(cfg.apiHost(), cfg.apiPort()).await();
     LOG.info("agent ready: api http://" + cfg.apiHost() + ":" + server.actualPort() + " identity "
         + identity.publicKeyHex() + " state " + cfg.stateDir() + " in "

@@ -176,6 +176,18 @@ public final class HardwareMonitor implements AutoCloseable {
     return Probed.unavailable(out.reason());
   }
 
+  /** Re-runs the GPU benchmark now (one at a time) and returns its view; the cache is refreshed. */
+  public synchronized Map<String, Object> rerunBenchmark() {
+    HardwarePicture p = picture();
+    if (p == null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("available", false);
+      m.put("reason", "the hardware picture is still being taken");
+      return m;
+    }
+    return HardwareCommand.benchView(GpuBenchmark.run(p, stateDir, true));
+  }
+
   /** JSON-ready status: the picture (or "probing"), cached benchmark, latest telemetry, events. */
   public Map<String, Object> statusView() {
     HardwarePicture p = picture();

@@ -89,6 +89,9 @@ class TelemetryTest {
       assertEquals(false, t.get("available"));
       assertTrue(String.valueOf(t.get("reason")).startsWith("no GPU: no NVIDIA GPU found"), String.valueOf(t.get("reason")));
       assertTrue(m.prometheus().contains("infernet_gpus 0\n"));
+      Map<String, Object> bench = m.rerunBenchmark(); // what POST /hardware/benchmark answers here
+      assertEquals(false, bench.get("available"));
+      assertTrue(String.valueOf(bench.get("reason")).startsWith("skipped: no NVIDIA GPU found"), String.valueOf(bench));
     } finally {
       m.close();
     }
