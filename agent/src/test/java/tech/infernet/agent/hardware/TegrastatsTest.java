@@ -45,6 +45,16 @@ class TegrastatsTest {
   }
 
   @Test
+  void absentSensorsAreDropped() {
+    Tegrastats t = first("orin-agx-64gb-jetson-exporter-14.txt");
+    assertNull(t.temperaturesC().get("GPU")); // GPU@-256C: sensor off
+    assertNull(t.temperaturesC().get("CV0"));
+    assertEquals(44.343, t.temperaturesC().get("tj"));
+    assertEquals(2340, t.powerMilliwatts().get("VDD_GPU_SOC"));
+    assertEquals(List.of(0, 0), t.gpuFreqMHz());
+  }
+
+  @Test
   void nanoOnJetPack4WithUnitlessRails() {
     Tegrastats t = first("nano-jetson-stats.txt");
     assertEquals(1180, t.ramUsedMiB());
