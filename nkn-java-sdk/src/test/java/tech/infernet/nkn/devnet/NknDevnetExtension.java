@@ -49,7 +49,9 @@ public final class NknDevnetExtension implements BeforeAllCallback, ParameterRes
   private record RunningDevnet(NknDevnet devnet) implements ExtensionContext.Store.CloseableResource {
     static RunningDevnet launch() {
       Path repo = RepoRoot.find();
-      NknDevnet devnet = new NknDevnet(new DevnetScript(repo, repo.resolve(TEST_DEVNET_DIR), TEST_PORT_BASE));
+      // -Dinfernet.devnet.portBase lets a second checkout run its tests beside this one.
+      int portBase = Integer.getInteger("infernet.devnet.portBase", TEST_PORT_BASE);
+      NknDevnet devnet = new NknDevnet(new DevnetScript(repo, repo.resolve(TEST_DEVNET_DIR), portBase));
       devnet.clean();
       devnet.start();
       return new RunningDevnet(devnet);
