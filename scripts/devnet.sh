@@ -32,7 +32,8 @@ nknc="$bin_dir/nknc"
 devnet_dir="${INFERNET_DEVNET_DIR:-$repo/.cache/devnet}"
 config_file="$devnet_dir/config.json"
 # A devnet dir remembers its ports: without the variable, those of its config.json are used.
-remembered_port_base() { sed -n 's/^ *"NodePort": *\([0-9]*\),$/\1/p' "$config_file" 2>/dev/null; }
+# (A fresh checkout has no config.json yet: sed fails, and that must not end the script.)
+remembered_port_base() { sed -n 's/^ *"NodePort": *\([0-9]*\),$/\1/p' "$config_file" 2>/dev/null || true; }
 port_base="${INFERNET_DEVNET_PORT_BASE:-$(remembered_port_base)}"
 port_base="${port_base:-30001}"
 wait_timeout="${INFERNET_DEVNET_WAIT_TIMEOUT:-120}"
