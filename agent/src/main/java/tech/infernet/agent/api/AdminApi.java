@@ -21,6 +21,7 @@ import tech.infernet.agent.jobs.Job;
 import tech.infernet.agent.jobs.JobId;
 import tech.infernet.agent.jobs.JobState;
 import tech.infernet.agent.jobs.SpecException;
+import tech.infernet.agent.runner.InferenceRunner;
 import tech.infernet.agent.store.JobEvent;
 
 /**
@@ -41,12 +42,19 @@ public final class AdminApi {
   private volatile java.util.function.Supplier<Map<String, Object>> hardwareStatus;
   private volatile java.util.function.Supplier<String> hardwareMetrics;
   private volatile java.util.function.Supplier<Map<String, Object>> hardwareBenchmark;
+  private volatile InferenceRunner inference;
 
   public AdminApi(Vertx vertx, JobEngine engine, StatusInfo info) {
     this.vertx = vertx;
     this.engine = engine;
     this.info = info;
     engine.store().onEvent(hub);
+  }
+
+  /** Serves {@code GET /inference/models} and reports the backend's health live in /status. */
+  public AdminApi withInference(InferenceRunner runner) {
+    this.inference = runner;
+    return this;
   }
 
   /** Adds the hardware picture to /status and GPU telemetry to /metrics (tech.infernet.agent.hardware). */
@@ -82,6 +90,7 @@ public final class AdminApi {
     r.get("/jobs/:id/events").handler(this::jobEvents);
     r.get("/jobs/:id/result").handler(this::result);
     r.get("/events").handler(this::allEvents);
+    r.get("/inference/models").handler(this::models);
     r.get("/acl").handler(rc -> blocking(rc, () -> {
       JsonArray a = new JsonArray();
       engine.store().acl().forEach(e -> a.add(new JsonObject().put("publicKey", e.publicKey())
@@ -108,14 +117,38 @@ public final class AdminApi {
     return r;
   }
 
+  private void models(RoutingContext rc) {
+    InferenceRunner r = inference;
+    if (r == null) {
+      error(rc, 404, "RUNNER_DISABLED", "", "the inference runner is not configured (inference.url)");
+      return;
+    }
+    rc.vertx().getOrCreateContext().executeBlocking(() -> new JsonArray(r.models()), false)
+        .onSuccess(a -> json(rc, 200, new JsonObject().put("backend", r.config().baseUrl().toString())
+            .put("models", a)))
+        .onFailure(t -> error(rc, 503, "BACKEND_UNAVAILABLE", "", "inference backend "
+            + r.config().baseUrl() + ": " + t.getMessage()));
+  }
+
   private void status(RoutingContext rc) {
     blocking(rc, () -> new JsonObject()
         .put("publicKey", info.publicKey())
         .put("version", info.version())
         .put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
-        .put("runners", new JsonObject(Map.copyOf(info.runners())))
+        .put("runners", runners())
         .put("queued", engine.queued())
         .put("running", engine.running())).onSuccess(s -> json(rc, 200, addHardware(s)));
+  }
+
+  /** Runner availability; the inference backend's health is checked now (worker thread). */
+  private JsonObject runners() {
+    JsonObject o = new JsonObject(new java.util.LinkedHashMap<>(info.runners()));
+    InferenceRunner r = inference;
+    if (r != null) {
+      String why = r.unavailableReason();
+      o.put("inference", why == null ? "available (" + r.config().baseUrl() + ")" : "unavailable: " + why);
+    }
+    return o;
   }
 
   private void hardwareBenchmark(RoutingContext rc) {

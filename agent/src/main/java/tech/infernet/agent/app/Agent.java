@@ -13,6 +13,8 @@ import tech.infernet.agent.hardware.HardwareMonitor;
 import tech.infernet.agent.jobs.RunnerKind;
 import tech.infernet.agent.jobs.SpecParser;
 import tech.infernet.agent.runner.ContainerRunner;
+import tech.infernet.agent.runner.InferenceRunner;
+import tech.infernet.agent.runner.ProcessRunner;
 import tech.infernet.agent.runner.Runner;
 import tech.infernet.agent.store.Store;
 
@@ -48,8 +50,21 @@ public final class Agent implements AutoCloseable {
       runnerStatus.put("container", why == null ? "available (" + engineName + ")" : "unavailable: " + why);
       runners.put(RunnerKind.CONTAINER, cr);
     }
-    runnerStatus.put("inference", "not implemented");
-    runnerStatus.put("process", "disabled");
+    InferenceRunner inference = null;
+    if (cfg.inferenceUrl().isEmpty()) {
+      runnerStatus.put("inference", "disabled (inference.url not set)");
+    } else {
+      inference = new InferenceRunner(cfg.inferenceConfig());
+      String why = inference.unavailableReason();
+      runnerStatus.put("inference", why == null ? "available (" + cfg.inferenceUrl() + ")" : "unavailable: " + why);
+      runners.put(RunnerKind.INFERENCE, inference);
+    }
+    if (cfg.processEnabled()) {
+      runners.put(RunnerKind.PROCESS, new ProcessRunner(cfg.engineConfig().workRoot()));
+      runnerStatus.put("process", "enabled (commands " + cfg.processAllowedCommands() + ")");
+    } else {
+      runnerStatus.put("process", "disabled");
+    }
     JobEngine engine = new JobEngine(store, cfg.policy(), new SpecParser(), runners, cfg.engineConfig());
     engine.start();
     HardwareMonitor hardware = HardwareMonitor.start(cfg.stateDir()); // background: start never waits for probes
@@ -57,6 +72,9 @@ public final class Agent implements AutoCloseable {
     AdminApi api = new AdminApi(vertx, engine,
         new AdminApi.StatusInfo(identity.publicKeyHex(), VERSION, runnerStatus));
     api.withHardware(hardware::statusView, hardware::prometheus).withHardwareBenchmark(hardware::rerunBenchmark);
+    if (inference != null) {
+      api.withInference(inference);
+    }
     HttpServer server = api.listen(cfg.apiHost(), cfg.apiPort()).await();
     LOG.info("agent ready: api http://" + cfg.apiHost() + ":" + server.actualPort() + " identity "
         + identity.publicKeyHex() + " state " + cfg.stateDir() + " in "

@@ -1,13 +1,17 @@
 package tech.infernet.agent.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import tech.infernet.agent.engine.EngineConfig;
 import tech.infernet.agent.jobs.AdmissionPolicy;
 import tech.infernet.agent.jobs.Limits;
 import tech.infernet.agent.jobs.RunnerKind;
 import tech.infernet.agent.runner.ContainerConfig;
+import tech.infernet.agent.runner.InferenceConfig;
 
 /** The agent's validated, immutable configuration. Built by {@link ConfigLoader}. */
 public record AgentConfig(
@@ -30,11 +34,18 @@ public record AgentConfig(
     boolean allowNetwork,
     long inlineResultMax,
     long resultMax,
-    long logBytesPerJob) {
+    long logBytesPerJob,
+    String inferenceUrl,
+    String inferenceApiKey,
+    long inferenceMaxResponseBytes,
+    int tokenFlushMillis,
+    boolean processEnabled,
+    List<String> processAllowedCommands) {
 
   public AgentConfig {
     ulimits = List.copyOf(ulimits);
     allowedImages = List.copyOf(allowedImages);
+    processAllowedCommands = List.copyOf(processAllowedCommands);
   }
 
   public Path database() {
@@ -48,12 +59,31 @@ public record AgentConfig(
   public AgentConfig withApiPort(int port) {
     return new AgentConfig(stateDir, apiHost, port, engine, runtime, gpuMode, ulimits, pullPolicy,
         tmpfsMb, maxConcurrent, gpuCount, maxPerGpu, maxQueued, maxLimits, defaultLimits,
-        allowedImages, allowNetwork, inlineResultMax, resultMax, logBytesPerJob);
+        allowedImages, allowNetwork, inlineResultMax, resultMax, logBytesPerJob, inferenceUrl,
+        inferenceApiKey, inferenceMaxResponseBytes, tokenFlushMillis, processEnabled,
+        processAllowedCommands);
+  }
+
+  /** The runners jobs may ask for: containers always, the others when configured. */
+  public Set<RunnerKind> enabledRunners() {
+    Set<RunnerKind> s = EnumSet.of(RunnerKind.CONTAINER);
+    if (!inferenceUrl.isEmpty()) {
+      s.add(RunnerKind.INFERENCE);
+    }
+    if (processEnabled) {
+      s.add(RunnerKind.PROCESS);
+    }
+    return s;
+  }
+
+  public InferenceConfig inferenceConfig() {
+    return new InferenceConfig(URI.create(inferenceUrl), inferenceApiKey, Duration.ofSeconds(5),
+        Duration.ofSeconds(5), inferenceMaxResponseBytes, tokenFlushMillis);
   }
 
   public AdmissionPolicy policy() {
     return new AdmissionPolicy(maxLimits, defaultLimits, allowedImages, allowNetwork, gpuCount > 0,
-        EnumSet.of(RunnerKind.CONTAINER));
+        enabledRunners(), processAllowedCommands);
   }
 
   public EngineConfig engineConfig() {
@@ -62,6 +92,18 @@ public record AgentConfig(
   }
 
   public ContainerConfig containerConfig(String resolvedEngine) {
-    return new ContainerConfig(resolvedEngine, resolvedEngine, runtime, gpuMode, ulimits, pullPolicy, tmpfsMb);
+    return new ContainerConfig(resolvedEngine, resolvedEngine, runtime, gpuMode, ulimits, pullPolicy,
+        tmpfsMb, instance());
+  }
+
+  /** This agent's container label value: derived from its state directory (one agent per dir). */
+  public String instance() {
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(stateDir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sd-" + java.util.HexFormat.of().formatHex(h, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

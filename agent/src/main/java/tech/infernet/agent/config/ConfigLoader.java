@@ -90,6 +90,24 @@ public final class ConfigLoader {
     if (host.isBlank()) {
       throw new ConfigException("config key 'api.host': must not be empty");
     }
+    String url = ((String) v.get("inference.url")).strip();
+    if (!url.isEmpty()) {
+      try {
+        java.net.URI u = new java.net.URI(url);
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+          throw new ConfigException("config key 'inference.url': must be an http(s) URL like"
+              + " http://127.0.0.1:8080/v1, got \"" + url + "\"");
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException("config key 'inference.url': not a URL: " + e.getMessage());
+      }
+    }
+    for (String cmd : (List<String>) v.get("process.allowedCommands")) {
+      if (!cmd.equals("*") && !cmd.startsWith("/")) {
+        throw new ConfigException("config key 'process.allowedCommands': \"" + cmd
+            + "\" is not an absolute path (or \"*\")");
+      }
+    }
     return new AgentConfig(stateDir, host, (int) v.get("api.port"), (String) v.get("runner.engine"),
         (String) v.get("runner.runtime"), (String) v.get("runner.gpuMode"),
         (List<String>) v.get("runner.ulimits"), (String) v.get("runner.pullPolicy"),
@@ -97,7 +115,10 @@ public final class ConfigLoader {
         (int) v.get("scheduler.gpuCount"), (int) v.get("scheduler.maxPerGpu"),
         (int) v.get("scheduler.maxQueued"), max, dflt, (List<String>) v.get("policy.allowedImages"),
         (boolean) v.get("policy.allowNetwork"), (int) v.get("results.inlineMaxBytes"),
-        (int) v.get("results.maxBytes"), (int) v.get("logs.maxBytesPerJob"));
+        (int) v.get("results.maxBytes"), (int) v.get("logs.maxBytesPerJob"), url,
+        (String) v.get("inference.apiKey"), (int) v.get("inference.maxResponseBytes"),
+        (int) v.get("inference.tokenFlushMillis"), (boolean) v.get("process.enabled"),
+        (List<String>) v.get("process.allowedCommands"));
   }
 
   /** A config file with every key, its default and its documentation as comments. */

@@ -36,7 +36,14 @@ final class Keys {
       new Key("policy.allowNetwork", "Whether jobs may ask for a network (otherwise --network none).", false, 0, 0, null),
       new Key("results.inlineMaxBytes", "Results up to this size are kept in the database; larger ones as files.", 65536, 0, 1 << 30, null),
       new Key("results.maxBytes", "Largest result kept; a larger one fails the job.", 104857600, 0, Integer.MAX_VALUE, null),
-      new Key("logs.maxBytesPerJob", "Log output kept per job; the rest is dropped with one log_truncated event.", 1048576, 1024, Integer.MAX_VALUE, null));
+      new Key("logs.maxBytesPerJob", "Log and token output kept per job; the rest is dropped with one log_truncated event.", 1048576, 1024, Integer.MAX_VALUE, null),
+      new Key("inference.url", "OpenAI-compatible API root of a local inference server, e.g. http://127.0.0.1:8080/v1 (llama.cpp), http://127.0.0.1:11434/v1 (ollama), http://127.0.0.1:8000/v1 (vLLM); empty turns the inference runner off.",
+          "", 0, 0, null),
+      new Key("inference.apiKey", "Bearer token sent to the inference server, if it wants one (prefer the env variable).", "", 0, 0, null),
+      new Key("inference.maxResponseBytes", "Largest response read from the inference server; a larger one fails the job.", 16777216, 1024, Integer.MAX_VALUE, null),
+      new Key("inference.tokenFlushMillis", "Streamed tokens are gathered for at most this long into one token event (ms).", 50, 0, 10_000, null),
+      new Key("process.enabled", "Run plain host processes (kind process). Off by default: they run as the agent's user, without container isolation.", false, 0, 0, null),
+      new Key("process.allowedCommands", "Executables (absolute paths) that process jobs may run as args[0]; \"*\" allows any.", List.of(), 0, 0, null));
 
   private Keys() {}
 }

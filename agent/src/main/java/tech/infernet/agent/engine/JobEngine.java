@@ -138,8 +138,15 @@ public final class JobEngine implements AutoCloseable {
     Runner r = runnerFor(j);
     Recovery rec = r.recover(j, j.updatedAt(), new Sink(j.id()));
     if (rec instanceof Recovery.Lost lost) {
-      store.transition(j.id(), JobState.RUNNING, JobState.FAILED,
-          "agent restarted and " + lost.why(), null, Map.of()).join();
+      try {
+        store.transition(j.id(), JobState.RUNNING, JobState.FAILED,
+            "agent restarted and " + lost.why(), null, Map.of()).join();
+      } catch (CompletionException e) {
+        if (!(e.getCause() instanceof IllegalTransitionException)) {
+          throw e;
+        }
+        // it was ended meanwhile (compare-and-set lost): nothing to recover
+      }
       r.remove(j.id());
       return;
     }
@@ -297,6 +304,9 @@ public final class JobEngine implements AutoCloseable {
     boolean ended = false;
     try {
       int code = exit.join();
+      if (closed) {
+        return; // stopped meanwhile: the next start recovers the job from what it finds
+      }
       disarm(j.id());
       Results.Collected r = code == 0 ? Results.collect(cfg, j.id(), workDirPath(j.id())) : Results.NONE;
       JobState to = code == 0 && r.problem() == null ? JobState.SUCCEEDED : JobState.FAILED;
@@ -317,8 +327,10 @@ public final class JobEngine implements AutoCloseable {
       LOG.log(Level.WARNING, "job " + j.id() + ": lost track of its execution", e);
       failIfActive(j.id(), "runner error: " + e.getMessage());
     } finally {
-      finishCleanup(j, ended);
-      release(gpu);
+      if (!closed) {
+        finishCleanup(j, ended);
+        release(gpu);
+      }
     }
   }
 
@@ -403,31 +415,49 @@ public final class JobEngine implements AutoCloseable {
     return wd;
   }
 
-  /** Turns runner output into bounded log events. */
+  /** Turns runner output into bounded log and token events. */
   private final class Sink implements tech.infernet.agent.runner.RunSink {
     private final JobId id;
     private long bytes;
     private boolean truncated;
+    private long tokenIndex;
 
     Sink(JobId id) {
       this.id = id;
     }
 
-    @Override
-    public synchronized void log(String stream, String text) {
+    /** Counts {@code n} bytes against the job's output budget; false once it is spent. */
+    private boolean budget(int n) {
       if (truncated) {
-        return;
+        return false;
       }
-      bytes += text.length() + 1;
+      bytes += n + 1;
       if (bytes > cfg.logBytesPerJob()) {
         truncated = true;
         store.append(id, "log_truncated", Map.of("limitBytes", cfg.logBytesPerJob()));
-        return;
+        return false;
       }
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("stream", stream);
-      p.put("text", text);
-      store.append(id, "log", p);
+      return true;
+    }
+
+    @Override
+    public synchronized void log(String stream, String text) {
+      if (budget(text.length())) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("stream", stream);
+        p.put("text", text);
+        store.append(id, "log", p);
+      }
+    }
+
+    @Override
+    public synchronized void tokens(String text) {
+      if (budget(text.length())) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("index", tokenIndex++);
+        p.put("text", text);
+        store.append(id, "token", p);
+      }
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * What this agent accepts: maxima and defaults for limits, an image allow-list (glob patterns
- * where {@code *} matches any run of characters), whether jobs may have a network, GPUs, and
- * which runners are enabled.
+ * where {@code *} matches any run of characters), whether jobs may have a network, GPUs, which
+ * runners are enabled, and which executables process jobs may run ({@code *}: any).
  */
 public record AdmissionPolicy(
     Limits max,
@@ -17,7 +17,8 @@ public record AdmissionPolicy(
     List<String> allowedImages,
     boolean allowNetwork,
     boolean gpuAvailable,
-    Set<RunnerKind> enabledRunners) {
+    Set<RunnerKind> enabledRunners,
+    List<String> allowedCommands) {
 
   /** Compiled allow-list globs (the configured list is small and fixed). */
   private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
@@ -25,6 +26,13 @@ public record AdmissionPolicy(
   public AdmissionPolicy {
     allowedImages = List.copyOf(allowedImages);
     enabledRunners = Set.copyOf(enabledRunners);
+    allowedCommands = List.copyOf(allowedCommands);
+  }
+
+  /** A policy without process jobs' command allow-list (no command is allowed). */
+  public AdmissionPolicy(Limits max, Limits defaults, List<String> allowedImages,
+      boolean allowNetwork, boolean gpuAvailable, Set<RunnerKind> enabledRunners) {
+    this(max, defaults, allowedImages, allowNetwork, gpuAvailable, enabledRunners, List.of());
   }
 
   public Admission admit(JobSpec spec) {
@@ -53,6 +61,11 @@ public record AdmissionPolicy(
     if (spec.kind() == RunnerKind.CONTAINER && !imageAllowed(spec.image())) {
       return new Admission.Rejected(RejectReason.IMAGE_NOT_ALLOWED,
           "image " + spec.image() + " is not on this agent's allow-list");
+    }
+    if (spec.kind() == RunnerKind.PROCESS && !allowedCommands.contains("*")
+        && !allowedCommands.contains(spec.args().get(0))) {
+      return new Admission.Rejected(RejectReason.COMMAND_NOT_ALLOWED,
+          "command " + spec.args().get(0) + " is not on this agent's process allow-list");
     }
     if (spec.network() && !allowNetwork) {
       return new Admission.Rejected(RejectReason.NETWORK_NOT_ALLOWED,

@@ -13,6 +13,7 @@ import tech.infernet.agent.jobs.JobSpec;
 /** Builds engine argv lists. The job's args go after the image as separate elements. */
 final class ContainerArgs {
   static final String LABEL = "infernet.job";
+  static final String AGENT_LABEL = "infernet.agent";
 
   private ContainerArgs() {}
 
@@ -47,6 +48,7 @@ final class ContainerArgs {
     }
     add(a, "--name", name(job.id()));
     add(a, "--label", LABEL + "=" + job.id().value());
+    add(a, "--label", AGENT_LABEL + "=" + cfg.instance());
     add(a, "--pull", "never");
     add(a, "--cap-drop", "ALL");
     add(a, "--security-opt", "no-new-privileges");

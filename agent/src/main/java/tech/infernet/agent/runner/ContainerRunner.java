@@ -19,7 +19,8 @@ import tech.infernet.agent.jobs.RunnerKind;
 
 /**
  * Runs container jobs with Podman or Docker. A job's container is named after the job and
- * labelled {@code infernet.job=<id>}; it is created during PREPARING and started only after
+ * labelled {@code infernet.job=<id>} and {@code infernet.agent=<instance>} (only this agent's
+ * containers are listed as leftovers); it is created during PREPARING and started only after
  * RUNNING is stored, so a container in the "created" state has never run.
  */
 public final class ContainerRunner implements Runner {
@@ -179,7 +180,7 @@ public final class ContainerRunner implements Runner {
   @Override
   public List<JobId> leftovers() throws Exception {
     Proc.Result r = run("ps", "--all", "--filter", "label=" + ContainerArgs.LABEL,
-        "--format", "{{.Names}}");
+        "--filter", "label=" + ContainerArgs.AGENT_LABEL + "=" + cfg.instance(), "--format", "{{.Names}}");
     if (!r.ok()) {
       throw new RunnerException("listing containers failed: " + r.err().strip());
     }

@@ -159,7 +159,8 @@ class AgentCrashIT {
       System.out.println("crash test: " + all.size() + " jobs, " + succeeded + " succeeded, states "
           + store.countByState() + ", re-attached after a kill " + reattached + ", re-queued " + requeued);
     }
-    assertEquals(List.of(), TestImage.jobContainers(), "no container left behind");
+    String instance = tech.infernet.agent.config.ConfigLoader.load(null, dir, java.util.Map.of()).instance();
+    assertEquals(List.of(), TestImage.jobContainers(instance), "no container left behind");
   }
 
   private void waitAllTerminal() throws Exception {

@@ -65,4 +65,23 @@ class ConfigLoaderTest {
     assertFalse(a.toString().contains(java.util.HexFormat.of().formatHex(a.seed())));
     assertThrows(java.io.IOException.class, () -> Identity.create(f));
   }
+
+  @Test
+  void runnersBeyondContainersAreOffUntilConfigured() throws Exception {
+    AgentConfig plain = ConfigLoader.load(null, dir, Map.of());
+    assertEquals(java.util.Set.of(tech.infernet.agent.jobs.RunnerKind.CONTAINER), plain.enabledRunners());
+    AgentConfig c = ConfigLoader.load(null, dir, Map.of(
+        "INFERNET_AGENT_INFERENCE_URL", "http://127.0.0.1:11434/v1",
+        "INFERNET_AGENT_PROCESS_ENABLED", "true",
+        "INFERNET_AGENT_PROCESS_ALLOWED_COMMANDS", "/usr/bin/python3"));
+    assertEquals(3, c.enabledRunners().size());
+    assertEquals("http://127.0.0.1:11434/v1", c.inferenceConfig().baseUrl().toString());
+    assertEquals(java.util.List.of("/usr/bin/python3"), c.policy().allowedCommands());
+    ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, dir,
+        Map.of("INFERNET_AGENT_INFERENCE_URL", "ftp://x")));
+    assertTrue(bad.getMessage().contains("'inference.url'"), bad.getMessage());
+    ConfigException rel = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, dir,
+        Map.of("INFERNET_AGENT_PROCESS_ALLOWED_COMMANDS", "python3")));
+    assertTrue(rel.getMessage().contains("'process.allowedCommands'"), rel.getMessage());
+  }
 }

@@ -36,8 +36,17 @@ final class Fixtures {
         config(dir, maxConcurrent));
   }
 
+  /** An engine with the given runners, each enabled in the policy. */
+  static JobEngine engine(Store store, Path dir, int maxConcurrent, Map<RunnerKind, Runner> runners,
+      List<String> allowedCommands) {
+    AdmissionPolicy p = policy();
+    AdmissionPolicy withRunners = new AdmissionPolicy(p.max(), p.defaults(), p.allowedImages(),
+        p.allowNetwork(), p.gpuAvailable(), runners.keySet(), allowedCommands);
+    return new JobEngine(store, withRunners, new SpecParser(), runners, config(dir, maxConcurrent));
+  }
+
   static JobEngine containerEngine(Store store, Path dir, int maxConcurrent) {
-    return engine(store, dir, maxConcurrent, new ContainerRunner(ContainerConfig.podmanDefaults()));
+    return engine(store, dir, maxConcurrent, new ContainerRunner(ContainerConfig.podmanDefaults(tech.infernet.agent.runner.TestImage.INSTANCE)));
   }
 
   static Job awaitTerminal(Store store, JobId id, Duration max) throws InterruptedException {

@@ -12,6 +12,8 @@ import java.util.List;
  */
 public final class TestImage {
   public static final String NAME = "localhost/infernet-test-busybox:1";
+  /** This test JVM's container instance label: other runs on the host have other ones. */
+  public static final String INSTANCE = "test-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 1);
 
   private TestImage() {}
 
@@ -53,18 +55,18 @@ public final class TestImage {
    */
   public static List<String> jobContainersAfter(java.time.Duration settle) throws Exception {
     long end = System.nanoTime() + settle.toNanos();
-    List<String> left = jobContainers();
+    List<String> left = jobContainers(INSTANCE);
     while (!left.isEmpty() && System.nanoTime() < end) {
       Thread.sleep(100);
-      left = jobContainers();
+      left = jobContainers(INSTANCE);
     }
     return left;
   }
 
-  /** Names of containers labelled as infernet jobs (to check that none are left behind). */
-  public static List<String> jobContainers() throws Exception {
+  /** Names of one agent instance's job containers (to check that none are left behind). */
+  public static List<String> jobContainers(String instance) throws Exception {
     Proc.Result r = Proc.run(List.of("podman", "ps", "--all", "--filter", "label=infernet.job",
-        "--format", "{{.Names}}"), Duration.ofSeconds(30));
+        "--filter", "label=infernet.agent=" + instance, "--format", "{{.Names}}"), Duration.ofSeconds(30));
     return r.out().lines().filter(s -> !s.isBlank()).toList();
   }
 }
