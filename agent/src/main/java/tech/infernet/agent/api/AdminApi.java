@@ -256,14 +256,15 @@ public final class AdminApi {
         return;
       }
       new SseStream(rc, after, e -> e.jobId().equals(id), JobEvent::seq,
-          from -> engine.store().events(id, from, 500), true).start(hub);
+          from -> engine.store().events(id, from, 500),
+          () -> engine.store().job(id).map(x -> x.state().isTerminal()).orElse(true)).start(hub);
     });
   }
 
   private void allEvents(RoutingContext rc) {
     long after = lastEventId(rc);
     new SseStream(rc, after, e -> true, JobEvent::id, from -> engine.store().eventsAfter(from, 500),
-        false).start(hub);
+        null).start(hub);
   }
 
   private void aclPut(RoutingContext rc) {

@@ -25,20 +25,27 @@ final class SseStream {
   private final ToLongFunction<JobEvent> idOf;
   private final Page page;
   private final boolean endAtTerminal;
+  private final java.util.concurrent.Callable<Boolean> ended;
   private final Context ctx;
   private final List<JobEvent> early = new ArrayList<>();
   private long last;
   private boolean replayed;
   private Runnable unsubscribe = () -> { };
 
+  /**
+   * @param ended for one job's stream: whether the job has ended (blocking store read); the stream
+   *     then ends with the job's terminal event, or right after the replay when the client already
+   *     has that event (Last-Event-ID at or past it). Null for the all-jobs stream, which stays open.
+   */
   SseStream(RoutingContext rc, long after, Predicate<JobEvent> wanted, ToLongFunction<JobEvent> idOf,
-      Page page, boolean endAtTerminal) {
+      Page page, java.util.concurrent.Callable<Boolean> ended) {
     this.rc = rc;
     this.last = after;
     this.wanted = wanted;
     this.idOf = idOf;
     this.page = page;
-    this.endAtTerminal = endAtTerminal;
+    this.endAtTerminal = ended != null;
+    this.ended = ended;
     this.ctx = rc.vertx().getOrCreateContext();
   }
 
@@ -80,6 +87,25 @@ final class SseStream {
         }
       }
       early.clear();
+      if (endAtTerminal) {
+        // Subscribed before the replay, so a terminal event written since is on its way; but one
+        // the client already had (at or before Last-Event-ID) will never come again: end now.
+        // The ended-check may see the terminal state before its live event reaches this context,
+        // so read once more after it and send what is new before ending.
+        long from = last;
+        ctx.executeBlocking(() -> ended.call() ? page.after(from) : null, true).onComplete(done -> {
+          if (done.failed()) {
+            end();
+          } else if (done.result() != null) {
+            for (JobEvent e : done.result()) {
+              if (!send(e)) {
+                return;
+              }
+            }
+            end();
+          }
+        });
+      }
     });
   }
 

@@ -124,4 +124,29 @@ class AdminApiTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void aFinishedJobsStreamEndsWhenTheClientHasItsLastEvent(VertxTestContext ctx) {
+    send(HttpMethod.POST, "/jobs", "{\"image\":\"localhost/x:1\"}", Map.of())
+        .compose(HttpClientResponse::body)
+        .compose(b -> {
+          String id = new JsonObject(b).getString("id");
+          long end = System.currentTimeMillis() + 10_000;
+          while (!store.job(new tech.infernet.agent.jobs.JobId(id)).orElseThrow().state().isTerminal()
+              && System.currentTimeMillis() < end) {
+            Thread.onSpinWait();
+          }
+          long lastSeq = store.events(new tech.infernet.agent.jobs.JobId(id), 0, 100).size();
+          // at its last event, and past it: both streams must end (the body completes)
+          return send(HttpMethod.GET, "/jobs/" + id + "/events", null, Map.of("Last-Event-ID", "" + lastSeq))
+              .compose(HttpClientResponse::body)
+              .compose(first -> send(HttpMethod.GET, "/jobs/" + id + "/events", null,
+                  Map.of("Last-Event-ID", "" + (lastSeq + 50))).compose(HttpClientResponse::body)
+                  .map(second -> first + "|" + second));
+        })
+        .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+          assertEquals(": infernet-agent events\n\n|: infernet-agent events\n\n", both);
+          ctx.completeNow();
+        })));
+  }
 }
