@@ -28,6 +28,8 @@ public final class ContainerRunner implements Runner {
   private static final Duration CMD = Duration.ofMinutes(2);
   private static final Duration PULL = Duration.ofMinutes(30);
   private static final int MAX_PULL_EVENTS = 200;
+  /** Exit status of podman/docker themselves failing (not the container's). */
+  private static final int ENGINE_ERROR = 125;
   private final ContainerConfig cfg;
 
   public ContainerRunner(ContainerConfig cfg) {
@@ -64,24 +66,52 @@ public final class ContainerRunner implements Runner {
     }
   }
 
+  /**
+   * Creates the job's container without starting it. The common case costs one engine call: no
+   * "image exists" probe and no removal beforehand; a create that fails because the image is
+   * missing pulls (policy "missing") and tries again, and one that fails because a container of
+   * that name exists (a create from an attempt the agent was killed in, never started) removes it
+   * and tries again.
+   */
   @Override
   public void prepare(Job job, Path workDir, OptionalInt gpu, RunSink sink) throws Exception {
     String image = job.spec().image();
-    boolean present = run("image", "exists", image).ok()
-        || (!cfg.isPodman() && run("image", "inspect", image).ok());
-    if (cfg.pullPolicy().equals("always") || (!present && !cfg.pullPolicy().equals("never"))) {
+    boolean pulled = false;
+    if (cfg.pullPolicy().equals("always")) {
       pull(image, sink);
-    } else if (!present) {
-      throw new RunnerException("image " + image + " is not present and pulls are disabled");
-    } else {
-      sink.progress(Map.of("image", image, "status", "present"));
+      pulled = true;
     }
-    // A create from an earlier attempt (agent killed while preparing) never ran: replace it.
-    run("rm", "--force", ContainerArgs.name(job.id()));
-    Proc.Result r = Proc.run(ContainerArgs.create(cfg, job, workDir, gpu), CMD);
+    List<String> create = ContainerArgs.create(cfg, job, workDir, gpu);
+    Proc.Result r = Proc.run(create, CMD);
+    for (int attempt = 0; !r.ok() && attempt < 2; attempt++) {
+      String err = r.err();
+      if (nameInUse(err)) {
+        run("rm", "--force", ContainerArgs.name(job.id()));
+      } else if (imageMissing(err) && !pulled && cfg.pullPolicy().equals("missing")) {
+        pull(image, sink);
+        pulled = true;
+      } else if (imageMissing(err) && cfg.pullPolicy().equals("never")) {
+        throw new RunnerException("image " + image + " is not present and pulls are disabled");
+      } else {
+        break;
+      }
+      r = Proc.run(create, CMD);
+    }
     if (!r.ok()) {
       throw new RunnerException("container create failed: " + r.err().strip());
     }
+    if (!pulled) {
+      sink.progress(Map.of("image", image, "status", "present"));
+    }
+  }
+
+  private static boolean nameInUse(String err) {
+    return err.contains("already in use");
+  }
+
+  private static boolean imageMissing(String err) {
+    String e = err.toLowerCase(java.util.Locale.ROOT);
+    return e.contains("image not known") || e.contains("no such image") || e.contains("unable to find image");
   }
 
   private void pull(String image, RunSink sink) throws Exception {
@@ -109,7 +139,7 @@ public final class ContainerRunner implements Runner {
   public Execution start(Job job, RunSink sink) throws Exception {
     List<String> argv = new ArrayList<>(ContainerArgs.base(cfg));
     argv.addAll(List.of("start", "--attach", ContainerArgs.name(job.id())));
-    return follow(job.id(), argv, sink);
+    return follow(job.id(), argv, sink, true);
   }
 
   @Override
@@ -128,7 +158,7 @@ public final class ContainerRunner implements Runner {
         List<String> argv = new ArrayList<>(ContainerArgs.base(cfg));
         argv.addAll(List.of("logs", "--follow", "--since",
             Long.toString(Math.max(0, logsSinceMillis / 1000)), name));
-        return new Recovery.Reattached(follow(job.id(), argv, sink));
+        return new Recovery.Reattached(follow(job.id(), argv, sink, false));
       }
       default -> {
         return new Recovery.Ended(Integer.parseInt(st[1]));
@@ -136,8 +166,14 @@ public final class ContainerRunner implements Runner {
     }
   }
 
-  /** Runs a start --attach or logs --follow process, pumps its output, then reads the exit code. */
-  private Execution follow(JobId id, List<String> argv, RunSink sink) throws IOException {
+  /**
+   * Runs a start --attach or logs --follow process and pumps its output. The exit code of
+   * {@code start --attach} is the container's (checked here: it matched {@code podman wait} in every
+   * trial), except 125, the engine's own failure, which is resolved with {@code wait}; after
+   * {@code logs --follow} the exit code is always read with {@code wait}.
+   */
+  private Execution follow(JobId id, List<String> argv, RunSink sink, boolean attachGivesExit)
+      throws IOException {
     Process p = new ProcessBuilder(argv).start();
     p.getOutputStream().close();
     Thread out = Proc.daemon("infernet-log-out-" + id, () -> pump(p.getInputStream(), l -> sink.log("stdout", l)));
@@ -147,7 +183,8 @@ public final class ContainerRunner implements Runner {
       try {
         out.join();
         err.join();
-        exit.complete(exitCode(id));
+        int attached = p.exitValue();
+        exit.complete(attachGivesExit && attached != ENGINE_ERROR ? attached : exitCode(id));
       } catch (Exception e) {
         exit.completeExceptionally(e);
       }

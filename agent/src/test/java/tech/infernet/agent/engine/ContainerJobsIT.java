@@ -139,4 +139,13 @@ class ContainerJobsIT {
     assertEquals(0, store.jobs(List.of(), 10).size());
     assertNotNull(engine.metrics());
   }
+
+  @Test
+  void aMissingImageThatCannotBePulledFailsTheJobWithTheReason() throws Exception {
+    Job j = engine.submit("alice", spec("true", 30).replace(image, "localhost/infernet-absent:1")).join();
+    Job done = Fixtures.awaitTerminal(store, j.id(), Duration.ofSeconds(120));
+    assertEquals(JobState.FAILED, done.state());
+    assertTrue(done.reason().contains("pull of localhost/infernet-absent:1 failed"), done.reason());
+    assertEquals(List.of(), TestImage.jobContainersAfter(Duration.ofSeconds(10)));
+  }
 }
