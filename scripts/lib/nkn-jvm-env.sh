@@ -1,13 +1,11 @@
 # Sourced by scripts that start a JVM which loads nkn-java-sdk's Go library.
-# Go and HotSpot share one process: preloading the JDK's libjsig chains signal handlers so that
-# each runtime sees the signals meant for it, and GODEBUG=asyncpreemptoff=1 stops Go from sending
-# preemption signals into threads the JVM owns. docs/nkn-java-sdk.md explains and measures this.
-java_bin=$(readlink -f "$(command -v java)")
-java_home=$(dirname "$(dirname "$java_bin")")
-if [ -f "$java_home/lib/libjsig.so" ]; then
-  export LD_PRELOAD="$java_home/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
-fi
+# Go and HotSpot share one process. Go installs its handlers for SIGPIPE and the synchronous
+# signals (with SA_ONSTACK) and forwards what is not its own to HotSpot's. GODEBUG=asyncpreemptoff=1
+# stops Go from sending preemption signals into threads the JVM also runs on. libjsig must NOT be
+# preloaded: it keeps HotSpot's handlers in front and chains to Go's off the signal stack, which
+# crashed the JVM on a SIGPIPE when the node went away (docs/nkn-java-sdk.md).
 export GODEBUG="asyncpreemptoff=1${GODEBUG:+,$GODEBUG}"
-# libjsig warns once per process that signal()/sigset() chaining is deprecated; the Go runtime
-# uses sigaction, which libjsig supports, so the warning is about other callers.
-unset java_bin java_home
+case "${LD_PRELOAD:-}" in
+  *libjsig*) echo "warning: LD_PRELOAD holds libjsig, which crashes the Go library on SIGPIPE; unsetting it" >&2
+    unset LD_PRELOAD ;;
+esac

@@ -16,8 +16,8 @@ import tech.infernet.nkn.devnet.NknDevnet;
 import tech.infernet.nkn.devnet.NknDevnetExtension;
 
 /**
- * Runs {@link NknSoak} in a separate JVM with the recommended process settings (libjsig
- * preloaded, Go's async preemption off) so that a crash shows as a failed exit, not as a dead
+ * Runs {@link NknSoak} in a separate JVM with the recommended process settings (no libjsig,
+ * Go's async preemption off) so that a crash shows as a failed exit, not as a dead
  * test JVM. Length: -Dnkn.soak.seconds (60 in CI).
  */
 @ExtendWith(NknDevnetExtension.class)
@@ -37,7 +37,7 @@ class NknSoakIT {
         NknSoak.class.getName(), devnet.seedRpcAddress(), Long.toString(seconds)));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
         .redirectOutput(workDir.resolve("soak.log").toFile());
-    builder.environment().put("LD_PRELOAD", Path.of(javaHome, "lib", "libjsig.so").toString());
+    builder.environment().remove("LD_PRELOAD");
     builder.environment().put("GODEBUG", "asyncpreemptoff=1");
 
     Process soak = builder.start();
