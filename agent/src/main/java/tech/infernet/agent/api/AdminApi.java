@@ -43,6 +43,21 @@ public final class AdminApi {
   private volatile java.util.function.Supplier<String> hardwareMetrics;
   private volatile java.util.function.Supplier<Map<String, Object>> hardwareBenchmark;
   private volatile InferenceRunner inference;
+  private volatile java.util.function.Supplier<Map<String, Object>> nknStatus;
+  private volatile Pairer pairer;
+
+  /** Makes one-time pairing links (the NKN face). */
+  public interface Pairer {
+    tech.infernet.protocol.message.PairingUri pair(tech.infernet.protocol.message.Role role, java.time.Duration ttl)
+        throws java.io.IOException;
+  }
+
+  /** Adds the agent's NKN state to /status and serves {@code POST /pairings} (role, ttlSeconds). */
+  public AdminApi withNkn(java.util.function.Supplier<Map<String, Object>> status, Pairer pairer) {
+    this.nknStatus = status;
+    this.pairer = pairer;
+    return this;
+  }
 
   public AdminApi(Vertx vertx, JobEngine engine, StatusInfo info) {
     this.vertx = vertx;
@@ -81,6 +96,7 @@ public final class AdminApi {
     r.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "ok")));
     r.get("/status").handler(this::status);
     r.post("/hardware/benchmark").handler(this::hardwareBenchmark);
+    r.post("/pairings").handler(this::pair);
     r.get("/metrics").handler(rc -> blocking(rc, () -> MetricsText.render(engine, startedAt) + hardwareMetrics())
         .onSuccess(t -> rc.response().putHeader("content-type", "text/plain; version=0.0.4").end(t)));
     r.get("/jobs").handler(this::list);
@@ -115,6 +131,31 @@ public final class AdminApi {
       }
     });
     return r;
+  }
+
+  private void pair(RoutingContext rc) {
+    Pairer p = pairer;
+    if (p == null) {
+      error(rc, 404, "NKN_DISABLED", "", "the agent is not on NKN (nkn.enabled is false)");
+      return;
+    }
+    JsonObject body;
+    try {
+      body = rc.body().isEmpty() ? new JsonObject() : rc.body().asJsonObject();
+    } catch (RuntimeException e) {
+      error(rc, 400, "MALFORMED_JSON", "", "body must be JSON like {\"role\":\"submitter\",\"ttlSeconds\":600}");
+      return;
+    }
+    var role = tech.infernet.protocol.message.Role.fromWire(String.valueOf(body.getValue("role", "submitter")));
+    Object ttlValue = body.getValue("ttlSeconds", 600);
+    if (role.isEmpty() || !(ttlValue instanceof Number ttl) || ttl.longValue() < 1 || ttl.longValue() > 7 * 86400) {
+      error(rc, 400, "BAD_PAIRING", "role", "role must be owner, submitter, viewer or carrier; ttlSeconds 1..604800");
+      return;
+    }
+    rc.vertx().getOrCreateContext().executeBlocking(() -> p.pair(role.get(), java.time.Duration.ofSeconds(ttl.longValue())), false)
+        .onSuccess(uri -> json(rc, 201, new JsonObject().put("uri", uri.toString()).put("role", role.get().wireName())
+            .put("expiresMs", uri.expiresMs())))
+        .onFailure(t -> error(rc, 503, "NKN_UNAVAILABLE", "", String.valueOf(t.getMessage())));
   }
 
   private void models(RoutingContext rc) {
@@ -162,6 +203,10 @@ public final class AdminApi {
 
   private JsonObject addHardware(JsonObject status) {
     java.util.function.Supplier<Map<String, Object>> h = hardwareStatus;
+    java.util.function.Supplier<Map<String, Object>> n = nknStatus;
+    if (n != null) {
+      status.put("nkn", new JsonObject(n.get()));
+    }
     return h == null ? status : status.put("hardware", new JsonObject(h.get()));
   }
 

@@ -17,6 +17,13 @@ import tech.infernet.agent.runner.InferenceRunner;
 import tech.infernet.agent.runner.ProcessRunner;
 import tech.infernet.agent.runner.Runner;
 import tech.infernet.agent.store.Store;
+import tech.infernet.agent.transport.FaceConfig;
+import tech.infernet.agent.transport.NknConnector;
+import tech.infernet.protocol.message.AgentInfo;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /** Wires store, runners, engine and admin API together; {@link #close()} stops them in order. */
 public final class Agent implements AutoCloseable {
@@ -27,8 +34,11 @@ public final class Agent implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final HardwareMonitor hardware;
+  private final NknConnector nkn;
 
-  private Agent(Store store, JobEngine engine, Vertx vertx, HttpServer server, HardwareMonitor hardware) {
+  private Agent(Store store, JobEngine engine, Vertx vertx, HttpServer server, HardwareMonitor hardware,
+      NknConnector nkn) {
+    this.nkn = nkn;
     this.store = store;
     this.engine = engine;
     this.vertx = vertx;
@@ -75,11 +85,28 @@ public final class Agent implements AutoCloseable {
     if (inference != null) {
       api.withInference(inference);
     }
+    NknConnector nkn = null;
+    if (cfg.nkn().enabled()) {
+      AgentConfig.NknSettings s = cfg.nkn();
+      FaceConfig face = new FaceConfig(s.seedRpc(), s.identifier(), cfg.stateDir(), s.requestsPerSecond(), s.burst(),
+          s.maxActiveJobsPerKey(), 1 << 20, Duration.ofSeconds(2));
+      nkn = NknConnector.start(engine, identity.seed(), face, () -> agentInfo(cfg, engine));
+      api.withNkn(nkn::status, nkn::pair);
+    }
     HttpServer server = api.listen(cfg.apiHost(), cfg.apiPort()).await();
     LOG.info("agent ready: api http://" + cfg.apiHost() + ":" + server.actualPort() + " identity "
         + identity.publicKeyHex() + " state " + cfg.stateDir() + " in "
         + (System.nanoTime() - t0) / 1_000_000 + " ms");
-    return new Agent(store, engine, vertx, server, hardware);
+    return new Agent(store, engine, vertx, server, hardware, nkn);
+  }
+
+  /** What agent.info tells paired clients: nothing secret. */
+  private static AgentInfo agentInfo(AgentConfig cfg, JobEngine engine) {
+    List<String> runners = cfg.enabledRunners().stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted().toList();
+    long memoryMb = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize() >> 20;
+    return new AgentInfo("info", VERSION, List.of(1), runners, Runtime.getRuntime().availableProcessors(), memoryMb,
+        List.of(), List.of(), 1 << 20, engine.queued(), engine.running());
   }
 
   public int port() {
@@ -88,6 +115,9 @@ public final class Agent implements AutoCloseable {
 
   @Override
   public void close() {
+    if (nkn != null) {
+      nkn.close();
+    }
     server.close().await();
     vertx.close().await();
     engine.close();

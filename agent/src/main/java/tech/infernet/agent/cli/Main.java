@@ -25,7 +25,7 @@ import tech.infernet.agent.config.StatePaths;
 @Command(name = "infernet-agent", mixinStandardHelpOptions = true, version = Agent.VERSION,
     description = "Runs AI jobs on this machine for Infernet Edge.",
     subcommands = {Main.Init.class, Main.Run.class, Main.Status.class, Main.Jobs.class, Main.Acl.class,
-        tech.infernet.agent.hardware.HardwareCommand.class})
+        Main.Pair.class, tech.infernet.agent.hardware.HardwareCommand.class})
 public final class Main {
   @Option(names = "--state-dir", description = "State directory (default: $STATE_DIRECTORY, else XDG data dir)")
   Path stateDir;
@@ -120,6 +120,33 @@ public final class Main {
         stop.countDown();
       }, "infernet-shutdown"));
       stop.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "pair", description = "Prints a one-time pairing link (and its QR code) for a phone or the"
+      + " `infernet` CLI; whoever presents it first, within --ttl, gets --role on this agent.")
+  static final class Pair implements Callable<Integer> {
+    @CommandLine.ParentCommand Main top;
+
+    @Option(names = "--role", description = "owner, submitter, viewer or carrier (default ${DEFAULT-VALUE})")
+    String role = "submitter";
+
+    @Option(names = "--ttl", description = "seconds the link stays valid (default ${DEFAULT-VALUE})")
+    long ttlSeconds = 600;
+
+    @Option(names = "--no-qr", description = "print the link only")
+    boolean noQr;
+
+    @Override
+    public Integer call() throws Exception {
+      String body = "{\"role\":\"" + role.replaceAll("[^a-z]", "") + "\",\"ttlSeconds\":" + ttlSeconds + "}";
+      String uri = new io.vertx.core.json.JsonObject(top.call("POST", "/pairings", body)).getString("uri");
+      if (!noQr) {
+        System.out.print(TerminalQr.render(uri));
+      }
+      System.out.println(uri);
+      System.out.println("valid " + ttlSeconds + " s, once, for role " + role + ". On the other side: infernet pair '" + uri + "'");
       return 0;
     }
   }

@@ -40,7 +40,16 @@ public record AgentConfig(
     long inferenceMaxResponseBytes,
     int tokenFlushMillis,
     boolean processEnabled,
-    List<String> processAllowedCommands) {
+    List<String> processAllowedCommands,
+    NknSettings nkn) {
+
+  /** The nkn.* keys. */
+  public record NknSettings(boolean enabled, List<String> seedRpc, String identifier, double requestsPerSecond,
+      int burst, int maxActiveJobsPerKey) {
+    public NknSettings {
+      seedRpc = List.copyOf(seedRpc);
+    }
+  }
 
   public AgentConfig {
     ulimits = List.copyOf(ulimits);
@@ -61,7 +70,7 @@ public record AgentConfig(
         tmpfsMb, maxConcurrent, gpuCount, maxPerGpu, maxQueued, maxLimits, defaultLimits,
         allowedImages, allowNetwork, inlineResultMax, resultMax, logBytesPerJob, inferenceUrl,
         inferenceApiKey, inferenceMaxResponseBytes, tokenFlushMillis, processEnabled,
-        processAllowedCommands);
+        processAllowedCommands, nkn);
   }
 
   /** The runners jobs may ask for: containers always, the others when configured. */

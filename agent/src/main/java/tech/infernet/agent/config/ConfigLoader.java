@@ -118,7 +118,27 @@ public final class ConfigLoader {
         (int) v.get("results.maxBytes"), (int) v.get("logs.maxBytesPerJob"), url,
         (String) v.get("inference.apiKey"), (int) v.get("inference.maxResponseBytes"),
         (int) v.get("inference.tokenFlushMillis"), (boolean) v.get("process.enabled"),
-        (List<String>) v.get("process.allowedCommands"));
+        (List<String>) v.get("process.allowedCommands"), nkn(v));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static AgentConfig.NknSettings nkn(Map<String, Object> v) throws ConfigException {
+    List<String> seeds = (List<String>) v.get("nkn.seedRpc");
+    boolean enabled = (boolean) v.get("nkn.enabled");
+    if (enabled && seeds.isEmpty()) {
+      throw new ConfigException("config key 'nkn.seedRpc': name at least one NKN node's JSON-RPC address, or set nkn.enabled to false");
+    }
+    for (String seed : seeds) {
+      if (!seed.matches("https?://[^/\\s]+(/.*)?")) {
+        throw new ConfigException("config key 'nkn.seedRpc': \"" + seed + "\" is not an http(s) URL like http://127.0.0.1:30003");
+      }
+    }
+    String identifier = (String) v.get("nkn.identifier");
+    if (!identifier.matches("[A-Za-z0-9_-]{0,64}")) {
+      throw new ConfigException("config key 'nkn.identifier': use up to 64 letters, digits, '_' or '-'");
+    }
+    return new AgentConfig.NknSettings(enabled, seeds, identifier, (double) v.get("nkn.requestsPerSecond"),
+        (int) v.get("nkn.burst"), (int) v.get("nkn.maxActiveJobsPerKey"));
   }
 
   /** A config file with every key, its default and its documentation as comments. */

@@ -42,6 +42,13 @@ final class Keys {
       new Key("inference.apiKey", "Bearer token sent to the inference server, if it wants one (prefer the env variable).", "", 0, 0, null),
       new Key("inference.maxResponseBytes", "Largest response read from the inference server; a larger one fails the job.", 16777216, 1024, Integer.MAX_VALUE, null),
       new Key("inference.tokenFlushMillis", "Streamed tokens are gathered for at most this long into one token event (ms).", 50, 0, 10_000, null),
+      new Key("nkn.enabled", "Serve jobs over NKN (reachable from anywhere, no port forwarding). Only keys in the permission list (acl) are admitted.", true, 0, 0, null),
+      new Key("nkn.seedRpc", "JSON-RPC addresses of NKN nodes to join through. The default is the local devnet of scripts/devnet.sh; for the public network use NKN's seed nodes.",
+          List.of("http://127.0.0.1:30003"), 0, 0, null),
+      new Key("nkn.identifier", "Identifier part of the agent's NKN address (identifier.publicKey).", "agent", 0, 0, null),
+      new Key("nkn.requestsPerSecond", "Sustained requests a second allowed per key.", 5.0, 0.01, 100000, null),
+      new Key("nkn.burst", "Requests per key allowed at once above the sustained rate.", 20, 1, 100000, null),
+      new Key("nkn.maxActiveJobsPerKey", "Jobs one key may have queued or running at once.", 8, 1, 100000, null),
       new Key("process.enabled", "Run plain host processes (kind process). Off by default: they run as the agent's user, without container isolation.", false, 0, 0, null),
       new Key("process.allowedCommands", "Executables (absolute paths) that process jobs may run as args[0]; \"*\" allows any.", List.of(), 0, 0, null));
 
