@@ -74,6 +74,8 @@ public final class MqttEndpointServer {
   private final AtomicLong refusedPublishes = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong takeovers = new AtomicLong();
+  private final AtomicLong queuedDropped = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger sessionCount = new java.util.concurrent.atomic.AtomicInteger();
   private long sweepTimer = -1;
   private int tcpPort = -1;
   private int wsPort = -1;
@@ -104,12 +106,11 @@ public final class MqttEndpointServer {
   }
 
   private Future<MqttServer> listen(boolean webSocket, int port) {
-    long keepAliveMax = options.maxKeepAlive().toSeconds();
     MqttServerOptions o = new MqttServerOptions().setHost(options.host()).setPort(port)
         .setMaxMessageSize(options.maxMessageSize()).setMaxClientIdLength(128).setTimeoutOnConnect(10)
         .setUseWebSocket(webSocket);
-    // Closes connections that go silent for longer than the longest keepalive granted allows.
-    o.setIdleTimeout((int) (keepAliveMax * 3 / 2));
+    // vertx-mqtt closes a connection silent for 1.5 x its keepalive (its own "idle" handler, so
+    // no NetServerOptions idle timeout here: the two would clash).
     MqttServer s = MqttServer.create(vertx, o);
     servers.add(s);
     s.endpointHandler(this::connect).exceptionHandler(t -> LOG.log(Level.FINE, "mqtt connection error", t));
@@ -124,12 +125,10 @@ public final class MqttEndpointServer {
     return wsPort;
   }
 
+  /** Counters; safe from any thread. */
   public Stats stats() {
-    int[] n = new int[1];
-    n[0] = sessions.size();
-    long dropped = 0;
     return new Stats(connections.get(), refusedConnections.get(), refusedSubscriptions.get(),
-        refusedPublishes.get(), delivered.get(), dropped, takeovers.get(), n[0]);
+        refusedPublishes.get(), delivered.get(), queuedDropped.get(), takeovers.get(), sessionCount.get());
   }
 
   // ---- connection
@@ -188,6 +187,7 @@ public final class MqttEndpointServer {
       }
       s = new Session(t.keyId(), clientId);
       sessions.put(sid, s);
+      sessionCount.set(sessions.size());
       byKey.computeIfAbsent(t.keyId(), k -> new ArrayList<>()).add(s);
       fanoutSubs.computeIfAbsent(t.keyId(), k -> fanout.subscribe(k, e -> ctx.runOnContext(v -> deliver(e))));
     }
@@ -279,6 +279,7 @@ public final class MqttEndpointServer {
 
   private void remove(Session s) {
     sessions.remove(s.id());
+    sessionCount.set(sessions.size());
     List<Session> l = byKey.get(s.keyId);
     if (l != null) {
       l.remove(s);
@@ -403,7 +404,7 @@ public final class MqttEndpointServer {
         }
         continue;
       }
-      s.enqueue(new Session.Pending(topic, payload, e.eventId()), options.maxQueued());
+      queuedDropped.addAndGet(s.enqueue(new Session.Pending(topic, payload, e.eventId()), options.maxQueued()));
       drain(s);
     }
   }

@@ -68,12 +68,15 @@ final class Session {
     throw new IllegalStateException("65535 messages in flight");
   }
 
-  /** Queues {@code p}, dropping the oldest beyond {@code max}. */
-  void enqueue(Pending p, int max) {
+  /** Queues {@code p}, dropping the oldest beyond {@code max}; returns how many were dropped. */
+  int enqueue(Pending p, int max) {
     queue.addLast(p);
+    int n = 0;
     while (queue.size() > max) {
       queue.removeFirst();
-      dropped++;
+      n++;
     }
+    dropped += n;
+    return n;
   }
 }
