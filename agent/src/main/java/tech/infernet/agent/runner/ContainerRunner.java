@@ -36,12 +36,15 @@ public final class ContainerRunner implements Runner {
     this.cfg = cfg;
   }
 
-  /** Picks podman when its CLI answers, else docker when its daemon answers, else null. */
+  /**
+   * Picks podman when its CLI answers, else docker when its daemon answers, else null.
+   * {@code version} answers that (docker's fails without a reachable daemon) in ~70 ms here,
+   * {@code info} took ~470 ms of the agent's start.
+   */
   public static String detectEngine() {
     for (String e : List.of("podman", "docker")) {
       try {
-        if (Proc.run(List.of(e, "info", "--format", "{{.Host.OS}}{{.OSType}}"),
-            Duration.ofSeconds(20)).ok()) {
+        if (Proc.run(List.of(e, "version"), Duration.ofSeconds(20)).ok()) {
           return e;
         }
       } catch (IOException | InterruptedException ignored) {
