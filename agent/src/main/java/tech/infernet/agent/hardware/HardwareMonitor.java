@@ -58,6 +58,8 @@ public final class HardwareMonitor implements AutoCloseable {
   private volatile List<GpuSample> latest = List.of();
   private volatile String telemetryReason = "waiting for the hardware picture";
 
+  private volatile HardwarePicture probed;
+
   private HardwareMonitor(Host host, Path stateDir, Options options, Consumer<LimitEvent> sink) {
     this.host = host;
     this.stateDir = stateDir;
@@ -71,6 +73,7 @@ public final class HardwareMonitor implements AutoCloseable {
     });
     // The stage handed out completes after the callback has run, so readers see its effects.
     this.picture = HardwareProbe.probeAsync(host, options.useJCuda()).whenComplete((p, err) -> {
+      probed = p; // the first sample may run before the stage below completes
       if (p != null) {
         LOG.info("hardware: " + summary(p) + " (probed in " + p.tookMillis() + " ms)");
         if (p.gpus().isOk()) {
@@ -119,7 +122,7 @@ public final class HardwareMonitor implements AutoCloseable {
 
   /** One telemetry round: nvidia-smi on discrete GPUs, devfreq/thermal sysfs on a Jetson. */
   void sampleOnce() {
-    HardwarePicture p = picture();
+    HardwarePicture p = probed != null ? probed : picture();
     if (p == null || !p.gpus().isOk()) {
       return;
     }
