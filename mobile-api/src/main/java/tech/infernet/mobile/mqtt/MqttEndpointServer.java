@@ -170,10 +170,7 @@ public final class MqttEndpointServer {
       takeovers.incrementAndGet();
       MqttEndpoint old = s.endpoint;
       detach(s);
-      if (old.protocolVersion() == 5) {
-        old.disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, MqttProperties.NO_PROPERTIES);
-      }
-      old.close();
+      closeQuietly(old, true);
     }
     boolean present = s != null && !ep.isCleanSession();
     if (!present) {
@@ -226,10 +223,11 @@ public final class MqttEndpointServer {
     ep.publishHandler(m -> refusePublish(ep, m));
     ep.publishReleaseHandler(ep::publishComplete);
     ep.publishAcknowledgeHandler(id -> acked(session, ep, id));
-    ep.disconnectHandler(v -> ep.close());
+    // On DISCONNECT vertx-mqtt closes the connection itself (closing it here too would throw).
+    ep.disconnectHandler(v -> { });
     ep.exceptionHandler(x -> {
       LOG.log(Level.FINE, "mqtt: closing connection after a protocol error", x);
-      ep.close();
+      closeQuietly(ep, false);
     });
     ep.closeHandler(v -> closed(session, ep));
     ep.accept(present, props);
@@ -237,9 +235,20 @@ public final class MqttEndpointServer {
     if (present) {
       // Unacknowledged messages again, with DUP and their ids, then what queued while away.
       for (Map.Entry<Integer, Session.Pending> e : session.inflight.entrySet()) {
-        ep.publish(e.getValue().topic(), e.getValue().payload(), MqttQoS.AT_LEAST_ONCE, true, false, e.getKey());
+        publish(ep, e.getValue().topic(), e.getValue().payload(), MqttQoS.AT_LEAST_ONCE, true, false, e.getKey());
       }
       drain(session);
+    }
+  }
+
+  private static void closeQuietly(MqttEndpoint ep, boolean takenOver) {
+    try {
+      if (takenOver && ep.protocolVersion() == 5 && ep.isConnected()) {
+        ep.disconnect(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, MqttProperties.NO_PROPERTIES);
+      }
+      ep.close();
+    } catch (IllegalStateException | IllegalArgumentException alreadyClosed) {
+      // closed by the peer or by vertx-mqtt meanwhile
     }
   }
 
@@ -359,7 +368,7 @@ public final class MqttEndpointServer {
               }
             }
             if (q != null) {
-              ep.publish(Topics.jobTopic(keyId, e.jobId()), payload(e), MqttQoS.AT_MOST_ONCE, false, true);
+              publish(ep, Topics.jobTopic(keyId, e.jobId()), payload(e), MqttQoS.AT_MOST_ONCE, false, true, -1);
             }
           }
         })
@@ -399,8 +408,9 @@ public final class MqttEndpointServer {
       }
       if (q == MqttQoS.AT_MOST_ONCE) {
         if (s.connected()) {
-          s.endpoint.publish(topic, payload, MqttQoS.AT_MOST_ONCE, false, false);
-          delivered.incrementAndGet();
+          if (publish(s.endpoint, topic, payload, MqttQoS.AT_MOST_ONCE, false, false, -1)) {
+            delivered.incrementAndGet();
+          }
         }
         continue;
       }
@@ -414,7 +424,31 @@ public final class MqttEndpointServer {
       Session.Pending p = s.queue.removeFirst();
       int id = s.nextMessageId();
       s.inflight.put(id, p);
-      s.endpoint.publish(p.topic(), p.payload(), MqttQoS.AT_LEAST_ONCE, false, false, id);
+      // If the connection is already gone, the message stays in flight and is resent on reconnect.
+      if (!publish(s.endpoint, p.topic(), p.payload(), MqttQoS.AT_LEAST_ONCE, false, false, id)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Publishes unless the connection closed under us (its close handler has not run yet); returns
+   * whether it was written.
+   */
+  private static boolean publish(MqttEndpoint ep, String topic, Buffer payload, MqttQoS qos, boolean dup,
+      boolean retain, int messageId) {
+    if (!ep.isConnected()) {
+      return false;
+    }
+    try {
+      if (messageId < 0) {
+        ep.publish(topic, payload, qos, dup, retain);
+      } else {
+        ep.publish(topic, payload, qos, dup, retain, messageId);
+      }
+      return true;
+    } catch (IllegalStateException | IllegalArgumentException closed) {
+      return false;
     }
   }
 

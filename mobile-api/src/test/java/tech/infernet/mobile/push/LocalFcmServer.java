@@ -27,21 +27,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * jobId/status/eventId) and records violations; answers are scripted per token with real FCM
  * error bodies, and default to success.
  */
-final class LocalFcmServer implements AutoCloseable {
+public final class LocalFcmServer implements AutoCloseable {
   static final String PROJECT = "infernet-test";
   static final String ACCESS_TOKEN = "ya29.local-test-token";
 
   record Answer(int status, String fcmError, String retryAfter) {}
 
-  final List<JsonObject> accepted = Collections.synchronizedList(new ArrayList<>());
-  final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+  public final List<JsonObject> accepted = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> violations = Collections.synchronizedList(new ArrayList<>());
   final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   private final Map<String, Queue<Answer>> script = new ConcurrentHashMap<>();
   private final HttpServer server;
   final int port;
   private final boolean check;
 
-  LocalFcmServer(Vertx vertx, boolean check) {
+  public LocalFcmServer(Vertx vertx, boolean check) {
     this.check = check;
     this.server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       String expectPath = "/v1/projects/" + PROJECT + "/messages:send";
@@ -141,7 +141,7 @@ final class LocalFcmServer implements AutoCloseable {
   }
 
   /** A FirebaseApp whose HTTP transport sends FCM's requests here instead of to Google. */
-  FirebaseApp app(String name) {
+  public FirebaseApp app(String name) {
     String base = "http://127.0.0.1:" + port;
     NetHttpTransport transport = new NetHttpTransport.Builder().setConnectionFactory(url -> {
       String u = url.toString().replace("https://fcm.googleapis.com", base);
