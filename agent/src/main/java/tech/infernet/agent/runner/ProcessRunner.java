@@ -68,7 +68,10 @@ public final class ProcessRunner implements Runner {
     Path wd = workRoot.resolve(job.id().value());
     List<String> argv = new ArrayList<>();
     if (Files.isExecutable(SETSID)) {
-      argv.add(SETSID.toString()); // own session and process group: the whole group can be killed
+      // own session and process group, so the whole group can be killed; --wait: should setsid
+      // have to fork, it stays the tracked parent and passes the command's exit status on
+      argv.add(SETSID.toString());
+      argv.add("--wait");
     }
     argv.addAll(job.spec().args());
     ProcessBuilder pb = new ProcessBuilder(argv).directory(wd.toFile());
