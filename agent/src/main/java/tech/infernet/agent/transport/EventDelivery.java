@@ -40,6 +40,10 @@ final class EventDelivery implements AutoCloseable {
   private final FaceStore faces;
   private final NknClient nkn;
   private final SecureChannel channel;
+  /** Owners whose last delivery failed, and when to try them again: one away owner must not stall the rest. */
+  private final Map<String, long[]> backoff = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long FIRST_BACKOFF_MS = 2_000;
+  private static final long MAX_BACKOFF_MS = 60_000;
   private final java.util.concurrent.atomic.AtomicBoolean woken = new java.util.concurrent.atomic.AtomicBoolean();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "event-delivery");
@@ -82,7 +86,12 @@ final class EventDelivery implements AutoCloseable {
     for (OutboxEntry entry : store.pendingOutbox(BATCH)) {
       byRecipient.computeIfAbsent(entry.recipient(), k -> new ArrayList<>()).add(entry);
     }
+    long now = System.currentTimeMillis();
     for (Map.Entry<String, List<OutboxEntry>> owner : byRecipient.entrySet()) {
+      long[] wait = backoff.get(owner.getKey());
+      if (wait != null && now < wait[0]) {
+        continue;
+      }
       Optional<String> address;
       try {
         address = faces.peerAddress(owner.getKey());
@@ -95,8 +104,11 @@ final class EventDelivery implements AutoCloseable {
       List<Long> delivered = new ArrayList<>();
       for (OutboxEntry entry : owner.getValue()) {
         if (!deliver(owner.getKey(), address.get(), entry)) {
+          long next = wait == null ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, wait[1] * 2);
+          backoff.put(owner.getKey(), new long[] {System.currentTimeMillis() + next, next});
           break;
         }
+        backoff.remove(owner.getKey());
         delivered.add(entry.id());
       }
       if (!delivered.isEmpty()) {
@@ -116,6 +128,13 @@ final class EventDelivery implements AutoCloseable {
     } catch (NknException | ProtocolException e) {
       LOG.fine("event " + event.jobId() + "#" + event.seq() + " to " + address + " not acknowledged: " + e.getMessage());
       return false;
+    }
+  }
+
+  /** The owner just spoke to us (maybe from a new address): try its events again at once. */
+  void ownerSeen(String ownerHex) {
+    if (backoff.remove(ownerHex) != null) {
+      wake();
     }
   }
 

@@ -133,6 +133,7 @@ public final class NknFace implements AutoCloseable {
         throw new RequestException(ErrorCode.UNSUPPORTED_TYPE, in.payload().type().wireName() + " is not a request");
       }
       faces.rememberPeer(in.senderHex(), message.source());
+      delivery.ownerSeen(in.senderHex());
       AgentRequests.Caller caller = new AgentRequests.Caller(in.senderHex(), access.role(in.senderHex()).orElse(null));
       reply(message, in.sender(), requests.handle(caller, request));
     } catch (ProtocolException e) {
