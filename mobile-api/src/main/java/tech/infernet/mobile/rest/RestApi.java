@@ -140,7 +140,13 @@ public final class RestApi {
     r.post("/v1/acks").handler(small).handler(this::authenticate).handler(this::ack);
 
     r.errorHandler(404, rc -> error(rc, ApiError.NOT_FOUND, "no such endpoint"));
-    r.errorHandler(405, rc -> error(rc, ApiError.METHOD_NOT_ALLOWED, "method not allowed here"));
+    List<java.util.Map.Entry<java.util.regex.Pattern, String>> allow = allowed(r);
+    r.errorHandler(405, rc -> {
+      String path = rc.request().path();
+      allow.stream().filter(e -> e.getKey().matcher(path == null ? "" : path).matches()).findFirst()
+          .ifPresent(e -> rc.response().putHeader("allow", e.getValue()));
+      error(rc, ApiError.METHOD_NOT_ALLOWED, "method not allowed here");
+    });
     r.errorHandler(413, rc -> error(rc, ApiError.BODY_TOO_LARGE, "body too large"));
     r.errorHandler(415, rc -> error(rc, ApiError.UNSUPPORTED_MEDIA_TYPE, "unsupported media type"));
     r.errorHandler(400, rc -> error(rc, ApiError.MALFORMED_JSON, "bad request"));
@@ -513,7 +519,8 @@ public final class RestApi {
 
   private static String string(RoutingContext rc, JsonObject b, String field, int max) {
     Object v = b.getValue(field);
-    if (!(v instanceof String s) || s.isEmpty() || s.length() > max) {
+    // Lengths in code points, as JSON Schema's maxLength counts them.
+    if (!(v instanceof String s) || s.isEmpty() || s.codePointCount(0, s.length()) > max) {
       error(rc, ApiError.INVALID_FIELD, field + ": a string of 1-" + max + " characters", field);
       return null;
     }
@@ -596,6 +603,20 @@ public final class RestApi {
       b.append(c < 0x20 || c == 0x7F ? '?' : c);
     }
     return b.toString();
+  }
+
+  /** Path pattern -> the methods it serves (for the Allow header of a 405). */
+  private static List<java.util.Map.Entry<java.util.regex.Pattern, String>> allowed(Router r) {
+    java.util.Map<String, java.util.Set<String>> byPath = new java.util.LinkedHashMap<>();
+    for (String route : routes(r)) {
+      int sp = route.indexOf(' ');
+      byPath.computeIfAbsent(route.substring(sp + 1), k -> new java.util.TreeSet<>()).add(route.substring(0, sp));
+    }
+    List<java.util.Map.Entry<java.util.regex.Pattern, String>> out = new java.util.ArrayList<>();
+    byPath.forEach((path, methods) -> out.add(java.util.Map.entry(
+        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(path).replaceAll(":[A-Za-z]+", "\\\\E[^/]+\\\\Q")),
+        String.join(", ", methods))));
+    return out;
   }
 
   /** For tests and the openapi check: method and path of every route. */

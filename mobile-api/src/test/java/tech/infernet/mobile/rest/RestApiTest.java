@@ -282,7 +282,10 @@ class RestApiTest {
     assertError(alice.send("GET", "/v1/jobs/bad%20id", null), 400, "invalid_field");
     assertError(alice.send("GET", "/v1/jobs/" + "j".repeat(65), null), 400, "invalid_field");
     assertError(alice.send("GET", "/v1/nothing", null), 404, "not_found");
-    assertError(alice.send("DELETE", "/v1/jobs", null), 405, "method_not_allowed");
+    HttpResponse<String> wrongMethod = alice.send("DELETE", "/v1/jobs", null);
+    assertError(wrongMethod, 405, "method_not_allowed");
+    assertEquals("GET, POST", wrongMethod.headers().firstValue("allow").orElse(null));
+    assertEquals("POST", alice.send("GET", "/v1/jobs/j1/cancel", null).headers().firstValue("allow").orElse(null));
 
     // Raw HTTP abuse: huge header, garbage request line. The server answers 4xx or closes; never 5xx.
     assertTrue(rawStatus("GET /v1/jobs HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n") / 100 == 4);
