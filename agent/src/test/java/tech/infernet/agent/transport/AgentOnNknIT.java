@@ -86,6 +86,14 @@ class AgentOnNknIT {
 
   @AfterAll
   static void stopAgent() throws Exception {
+    // Jobs some tests only submit are cancelled and seen to end, so no container is left behind.
+    java.util.Set<tech.infernet.agent.jobs.JobState> live = java.util.EnumSet.of(tech.infernet.agent.jobs.JobState.QUEUED,
+        tech.infernet.agent.jobs.JobState.PREPARING, tech.infernet.agent.jobs.JobState.RUNNING);
+    store.jobs(live, 1000).forEach(job -> engine.cancel(job.id()).join());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!store.jobs(live, 1).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
     for (AutoCloseable c : open) {
       c.close();
     }
