@@ -22,12 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import tech.infernet.agent.config.AgentConfig;
-import tech.infernet.agent.config.ConfigLoader;
 import tech.infernet.agent.engine.JobEngine;
-import tech.infernet.agent.jobs.RunnerKind;
-import tech.infernet.agent.jobs.SpecParser;
-import tech.infernet.agent.runner.ContainerRunner;
 import tech.infernet.agent.runner.TestImage;
 import tech.infernet.agent.store.Store;
 import tech.infernet.client.AgentException;
@@ -65,23 +60,19 @@ class AgentOnNknIT {
   private static Store store;
   private static JobEngine engine;
   private static NknFace face;
+  private static TestAgent agent;
   private static final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startAgent(NknDevnet net) throws Exception {
     devnet = net;
     image = TestImage.ensure();
-    AgentConfig cfg = ConfigLoader.load(null, dir, Map.of());
-    store = Store.open(dir.resolve("agent.db"), 2);
-    engine = new JobEngine(store, cfg.policy(), new SpecParser(),
-        Map.of(RunnerKind.CONTAINER, new ContainerRunner(cfg.containerConfig("podman"))), cfg.engineConfig());
-    engine.start();
     byte[] seed = new byte[32];
     new SecureRandom().nextBytes(seed);
-    FaceConfig faceConfig = new FaceConfig(List.of(devnet.seedRpcAddress()), "agent", dir, 20, 10, 8, 1 << 20,
-        Duration.ofMillis(200));
-    face = NknFace.start(engine, seed, faceConfig, () -> new AgentInfo("x", "test", List.of(1), List.of("container"),
-        2, 1024, List.of(), List.of(), 1 << 20, 0, 0));
+    agent = new TestAgent(dir, devnet, seed);
+    store = agent.store;
+    engine = agent.engine;
+    face = agent.face;
   }
 
   @AfterAll
@@ -97,9 +88,7 @@ class AgentOnNknIT {
     for (AutoCloseable c : open) {
       c.close();
     }
-    face.close();
-    engine.close();
-    store.close();
+    agent.close();
   }
 
   /** A client with a fresh key, holding role (or none). */

@@ -15,20 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import tech.infernet.agent.config.AgentConfig;
-import tech.infernet.agent.config.ConfigLoader;
-import tech.infernet.agent.engine.JobEngine;
-import tech.infernet.agent.jobs.RunnerKind;
-import tech.infernet.agent.jobs.SpecParser;
-import tech.infernet.agent.runner.ContainerRunner;
 import tech.infernet.agent.runner.TestImage;
-import tech.infernet.agent.store.Store;
 import tech.infernet.client.NknAgentClient;
 import tech.infernet.nkn.NknClientOptions;
 import tech.infernet.nkn.devnet.NknDevnet;
 import tech.infernet.nkn.devnet.NknDevnetExtension;
 import tech.infernet.protocol.KeyPair;
-import tech.infernet.protocol.message.AgentInfo;
 import tech.infernet.protocol.message.JobEvent;
 import tech.infernet.protocol.message.Role;
 import tech.infernet.protocol.spec.ContainerJob;
@@ -39,31 +31,6 @@ import tech.infernet.protocol.spec.Resources;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AgentRestartOnNknIT {
   @TempDir Path dir;
-
-  /** One agent process's worth of parts over the shared state dir. */
-  private final class Running implements AutoCloseable {
-    final Store store;
-    final JobEngine engine;
-    final NknFace face;
-
-    Running(NknDevnet devnet, byte[] seed) throws Exception {
-      AgentConfig cfg = ConfigLoader.load(null, dir, Map.of());
-      store = Store.open(dir.resolve("agent.db"), 2);
-      engine = new JobEngine(store, cfg.policy(), new SpecParser(),
-          Map.of(RunnerKind.CONTAINER, new ContainerRunner(cfg.containerConfig("podman"))), cfg.engineConfig());
-      engine.start();
-      face = NknFace.start(engine, seed, new FaceConfig(List.of(devnet.seedRpcAddress()), "agent", dir, 20, 10, 8,
-          1 << 20, Duration.ofMillis(200)), () -> new AgentInfo("x", "test", List.of(1), List.of("container"), 1, 1,
-          List.of(), List.of(), 1 << 20, 0, 0));
-    }
-
-    @Override
-    public void close() {
-      face.close();
-      engine.close();
-      store.close();
-    }
-  }
 
   @Test
   void ownerReceivesEveryEventOfAJobExactlyOnceInOrderAcrossAnAgentRestart(NknDevnet devnet) throws Exception {
@@ -80,14 +47,14 @@ class AgentRestartOnNknIT {
     try (NknAgentClient owner = NknAgentClient.connect(ownerKey,
         NknClientOptions.builder(devnet.seedRpcAddress()).replyTimeout(Duration.ofSeconds(20)).build())) {
       owner.onEvent(received::add);
-      try (Running first = new Running(devnet, seed)) {
+      try (TestAgent first = new TestAgent(dir, devnet, seed)) {
         first.store.aclPut(HexFormat.of().formatHex(ownerKey.publicKey()), Role.OWNER.wireName()).join();
         address = first.face.address();
         jobId = owner.submit(address, job).join().jobId();
         awaitTrue(() -> received.stream().anyMatch(e -> e.kind().equals("log")), 60, "a log event before the restart");
       }
       Thread.sleep(1_500); // the job keeps running in its container while no agent is up
-      try (Running second = new Running(devnet, seed)) {
+      try (TestAgent second = new TestAgent(dir, devnet, seed)) {
         awaitTrue(() -> received.stream().anyMatch(e -> e.jobId().equals(jobId) && "SUCCEEDED".equals(e.data().get("state"))),
             120, "the SUCCEEDED event after the restart");
         List<Long> stored = second.store.events(new tech.infernet.agent.jobs.JobId(jobId), 0, 1000).stream()
