@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import tech.infernet.mobile.agents.AgentLinks;
 import tech.infernet.mobile.auth.Challenges;
 import tech.infernet.mobile.auth.Revocations;
 import tech.infernet.mobile.auth.TokenService;
@@ -65,6 +66,7 @@ public final class MobileApi implements AutoCloseable {
   private final Revocations revocations;
   private final EventLog events;
   private final PushTokens pushTokens;
+  private final AgentLinks agentLinks;
   private final PushDispatcher push;
   private final LiveChannels live = new LiveChannels();
   private final Options options;
@@ -82,9 +84,10 @@ public final class MobileApi implements AutoCloseable {
     this.tokens = new TokenService(o.secret(), clock, o.accessTtl(), o.refreshTtl(), revocations);
     this.events = EventLog.open(db, clock, o.eventRetention(), o.maxEnvelopeBytes());
     this.pushTokens = PushTokens.open(db, clock, 8);
+    this.agentLinks = AgentLinks.open(db, clock, 32);
     if (sender != null) {
       this.push = new PushDispatcher(pushTokens, sender, live, o.push(), operatorAlert);
-      events.subscribe(push::onEvent);
+      events.subscribeStatusChanges(push::onEvent);
     } else {
       this.push = null;
       LOG.warning("push is off: no FCM credentials configured; phones get events over SSE and MQTT only");
@@ -105,7 +108,7 @@ public final class MobileApi implements AutoCloseable {
     }
     EventFanout fanout = EventFanout.attach(api.events);
     RestApi rest = new RestApi(vertx, o.rest(), Clock.systemUTC(), api.challenges, api.tokens, api.events, fanout,
-        api.pushTokens, api.push, api.live, forwarder);
+        api.pushTokens, api.push, api.live, api.agentLinks, forwarder);
     HttpServerOptions ho = new HttpServerOptions().setHost(o.host()).setPort(o.httpPort())
         .setMaxHeaderSize(8192).setMaxInitialLineLength(8192).setIdleTimeout(0);
     api.mqtt = new MqttEndpointServer(vertx, o.mqtt(), api.tokens, api.events, fanout, api.live, api.push);
@@ -138,6 +141,20 @@ public final class MobileApi implements AutoCloseable {
 
   public EventLog events() {
     return events;
+  }
+
+  /** The agents each phone linked, with their reachability (the relay records what it sees). */
+  public AgentLinks agentLinks() {
+    return agentLinks;
+  }
+
+  /**
+   * Like {@link #ingest(String, String, String, byte[])}, stored once per {@code origin} (an
+   * agent's re-sent event: agent key, job id and sequence).
+   */
+  public CompletableFuture<StoredEvent> ingest(String keyId, String jobId, String status, byte[] sealedEnvelope,
+      String origin) {
+    return events.append(keyId, jobId, status, sealedEnvelope, origin);
   }
 
   public PushTokens pushTokens() {

@@ -19,7 +19,13 @@ public enum MessageType {
   AGENT_INFO("agent.info", 7),
   PAIR_REQUEST("pair.request", 8),
   PAIR_RESULT("pair.result", 9),
-  ERROR("error", 10);
+  ERROR("error", 10),
+  /**
+   * Agent to carrier (relay): a {@code job.event} sealed to its owner, handed to the carrier
+   * that reaches the owner, with the clear job id, sequence and status the carrier needs to store,
+   * route and push it. Acknowledged by the carrier with {@code event.ack}.
+   */
+  EVENT_CARRY("event.carry", 11);
 
   private static final Map<String, MessageType> BY_NAME = new HashMap<>();
   private static final MessageType[] BY_CODE = new MessageType[256];

@@ -89,7 +89,7 @@ public final class Agent implements AutoCloseable {
     if (cfg.nkn().enabled()) {
       AgentConfig.NknSettings s = cfg.nkn();
       FaceConfig face = new FaceConfig(s.seedRpc(), s.identifier(), cfg.stateDir(), s.requestsPerSecond(), s.burst(),
-          s.maxActiveJobsPerKey(), 1 << 20, Duration.ofSeconds(2));
+          s.maxActiveJobsPerKey(), 1 << 20, Duration.ofSeconds(2), s.relays());
       nkn = NknConnector.start(engine, identity.seed(), face, () -> agentInfo(cfg, engine));
       api.withNkn(nkn::status, nkn::pair);
     }

@@ -45,9 +45,10 @@ public record AgentConfig(
 
   /** The nkn.* keys. */
   public record NknSettings(boolean enabled, List<String> seedRpc, String identifier, double requestsPerSecond,
-      int burst, int maxActiveJobsPerKey) {
+      int burst, int maxActiveJobsPerKey, List<String> relays) {
     public NknSettings {
       seedRpc = List.copyOf(seedRpc);
+      relays = List.copyOf(relays);
     }
   }
 

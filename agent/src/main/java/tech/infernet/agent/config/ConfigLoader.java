@@ -137,8 +137,15 @@ public final class ConfigLoader {
     if (!identifier.matches("[A-Za-z0-9_-]{0,64}")) {
       throw new ConfigException("config key 'nkn.identifier': use up to 64 letters, digits, '_' or '-'");
     }
+    List<String> relays = (List<String>) v.get("nkn.relays");
+    for (String relay : relays) {
+      if (!relay.matches("([A-Za-z0-9_-]{1,64}\\.)?[0-9a-f]{64}")) {
+        throw new ConfigException("config key 'nkn.relays': \"" + relay
+            + "\" is not an NKN address like relay.<64 lower-case hex digits> (`infernet-relay address` prints it)");
+      }
+    }
     return new AgentConfig.NknSettings(enabled, seeds, identifier, (double) v.get("nkn.requestsPerSecond"),
-        (int) v.get("nkn.burst"), (int) v.get("nkn.maxActiveJobsPerKey"));
+        (int) v.get("nkn.burst"), (int) v.get("nkn.maxActiveJobsPerKey"), relays);
   }
 
   /** A config file with every key, its default and its documentation as comments. */

@@ -49,6 +49,8 @@ final class Keys {
       new Key("nkn.requestsPerSecond", "Sustained requests a second allowed per key.", 5.0, 0.01, 100000, null),
       new Key("nkn.burst", "Requests per key allowed at once above the sustained rate.", 20, 1, 100000, null),
       new Key("nkn.maxActiveJobsPerKey", "Jobs one key may have queued or running at once.", 8, 1, 100000, null),
+      new Key("nkn.relays", "NKN addresses of the relays that carry phones' envelopes to this agent (`infernet-relay address` prints one). Each gets the carrier role unless its key already has a role; events of jobs whose owners came through a relay go back through it.",
+          List.of(), 0, 0, null),
       new Key("process.enabled", "Run plain host processes (kind process). Off by default: they run as the agent's user, without container isolation.", false, 0, 0, null),
       new Key("process.allowedCommands", "Executables (absolute paths) that process jobs may run as args[0]; \"*\" allows any.", List.of(), 0, 0, null));
 

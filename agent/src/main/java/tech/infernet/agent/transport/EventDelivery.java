@@ -24,12 +24,16 @@ import tech.infernet.nkn.NknException;
 import tech.infernet.nkn.NknReply;
 import tech.infernet.protocol.ProtocolException;
 import tech.infernet.protocol.message.EventAck;
+import tech.infernet.protocol.message.EventCarry;
 import tech.infernet.protocol.message.JobEvent;
 
 /**
  * Delivers job events from the outbox to their owners over NKN, at least once: each event is
  * sent as a sealed {@code job.event} and counts as delivered only when the owner's sealed
- * {@code event.ack} for that (job, seq) comes back. Events of one owner go one at a time, oldest
+ * {@code event.ack} for that (job, seq) comes back. An owner whose requests came through a
+ * carrier (a relay; its last known address holds another key) is reached through that carrier:
+ * the owner's sealed event goes inside an {@code event.carry} sealed to the carrier, and the
+ * carrier's {@code event.ack} (it has stored the event) counts. Events of one owner go one at a time, oldest
  * first, so an owner sees them in order. A stored event wakes delivery at once; an owner that is
  * offline is retried every interval.
  */
@@ -119,11 +123,14 @@ final class EventDelivery implements AutoCloseable {
 
   private boolean deliver(String ownerHex, String address, OutboxEntry entry) {
     JobEvent event = toWire(entry.event());
-    byte[] owner = HexFormat.of().parseHex(ownerHex);
+    byte[] sealed = channel.seal(HexFormat.of().parseHex(ownerHex), event);
+    String acker = SecureChannel.publicKeyOf(address);
+    byte[] message = acker.equals(ownerHex) ? sealed : channel.seal(HexFormat.of().parseHex(acker),
+        new EventCarry(ownerHex, event.jobId(), event.seq(), statusOf(event), sealed));
     try {
-      NknReply reply = nkn.sendAndWait(address, channel.seal(owner, event));
+      NknReply reply = nkn.sendAndWait(address, message);
       SecureChannel.Inbound ack = channel.open(reply.source(), reply.data());
-      return ack.senderHex().equals(ownerHex) && ack.payload() instanceof EventAck a
+      return ack.senderHex().equals(acker) && ack.payload() instanceof EventAck a
           && a.jobId().equals(event.jobId()) && a.seq() == event.seq();
     } catch (NknException | ProtocolException e) {
       LOG.fine("event " + event.jobId() + "#" + event.seq() + " to " + address + " not acknowledged: " + e.getMessage());
@@ -136,6 +143,14 @@ final class EventDelivery implements AutoCloseable {
     if (backoff.remove(ownerHex) != null) {
       wake();
     }
+  }
+
+  /** The job's state when the event was made, in the clear for a carrier (docs/protocol.md, event.carry). */
+  static String statusOf(JobEvent event) {
+    if ("state".equals(event.kind()) && event.data().get("state") instanceof String state) {
+      return state.toLowerCase(Locale.ROOT);
+    }
+    return "progress".equals(event.kind()) ? "preparing" : "running";
   }
 
   static JobEvent toWire(tech.infernet.agent.store.JobEvent stored) {

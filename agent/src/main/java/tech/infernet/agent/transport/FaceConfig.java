@@ -16,11 +16,13 @@ import java.util.Objects;
  * @param maxActiveJobsPerKey jobs a key may have queued or running at once
  * @param maxEnvelopeBytes    largest envelope accepted
  * @param deliveryInterval    how often undelivered job events are retried
+ * @param relays              NKN addresses of the relays (carriers) this agent works with
  */
 public record FaceConfig(List<String> seedRpc, String identifier, Path stateDir, double requestsPerSecond,
-    int burst, int maxActiveJobsPerKey, int maxEnvelopeBytes, Duration deliveryInterval) {
+    int burst, int maxActiveJobsPerKey, int maxEnvelopeBytes, Duration deliveryInterval, List<String> relays) {
   public FaceConfig {
     seedRpc = List.copyOf(seedRpc);
+    relays = List.copyOf(relays);
     Objects.requireNonNull(stateDir, "stateDir");
     if (seedRpc.isEmpty()) {
       throw new IllegalArgumentException("nkn.seedRpc: name at least one NKN node's JSON-RPC address");
@@ -31,6 +33,6 @@ public record FaceConfig(List<String> seedRpc, String identifier, Path stateDir,
   }
 
   public static FaceConfig defaults(List<String> seedRpc, Path stateDir) {
-    return new FaceConfig(seedRpc, "agent", stateDir, 5, 20, 8, 1 << 20, Duration.ofMillis(500));
+    return new FaceConfig(seedRpc, "agent", stateDir, 5, 20, 8, 1 << 20, Duration.ofMillis(500), List.of());
   }
 }

@@ -79,6 +79,13 @@ public final class NknFace implements AutoCloseable {
     SecureChannel channel = new SecureChannel(identity, faces.replayCache(100_000), Clock.systemUTC(),
         new Receiver.Options(Duration.ofSeconds(120), config.maxEnvelopeBytes()));
     Access access = new Access(engine.store(), new TokenBuckets(config.requestsPerSecond(), config.burst(), System::nanoTime));
+    for (String relay : config.relays()) {
+      String key = SecureChannel.publicKeyOf(relay);
+      if (access.role(key).isEmpty()) {
+        access.grant(key, Role.CARRIER);
+        LOG.info("relay " + relay + " may carry envelopes to this agent (role carrier)");
+      }
+    }
     NknClient nkn = NknClient.connect(NknAccount.fromSeed(identitySeed),
         NknClientOptions.builder(config.seedRpc()).identifier(config.identifier()).build());
     AgentRequests requests = new AgentRequests(engine, faces, access, config, info);

@@ -52,7 +52,7 @@ public final class NknJobBench {
       JobEngine engine = InstantRunner.engineQuiet(store, dir, 64, false);
       engine.start();
       store.aclPut(HexFormat.of().formatHex(owner.publicKey()), Role.OWNER.wireName()).join();
-      FaceConfig config = new FaceConfig(List.of(rpc), "agent", dir, 100_000, 100_000, 100_000, 1 << 20, Duration.ofMillis(20));
+      FaceConfig config = new FaceConfig(List.of(rpc), "agent", dir, 100_000, 100_000, 100_000, 1 << 20, Duration.ofMillis(20), List.of());
       try (NknFace face = NknFace.start(engine, seed, config, () -> new AgentInfo("x", "bench", List.of(1),
               List.of("container"), 1, 1, List.of(), List.of(), 1 << 20, 0, 0));
            NknAgentClient client = NknAgentClient.connect(owner, options);

@@ -46,6 +46,12 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("api.prot"), e.getMessage());
     e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, dir, Map.of("INFERNET_AGENT_RUNNER_GPU_MODE", "magic")));
     assertTrue(e.getMessage().contains("runner.gpuMode"), e.getMessage());
+    Files.writeString(f, "{\"nkn\":{\"relays\":[\"relay.not-hex\"]}}");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, dir, Map.of()));
+    assertTrue(e.getMessage().contains("nkn.relays") && e.getMessage().contains("relay.not-hex"), e.getMessage());
+    String relay = "relay." + "0a".repeat(32);
+    Files.writeString(f, "{\"nkn\":{\"relays\":[\"" + relay + "\"]}}");
+    assertEquals(java.util.List.of(relay), ConfigLoader.load(f, dir, Map.of()).nkn().relays());
   }
 
   @Test

@@ -25,13 +25,18 @@ final class TestAgent implements AutoCloseable {
   final NknFace face;
 
   TestAgent(Path dir, NknDevnet devnet, byte[] seed) throws Exception {
+    this(dir, devnet, seed, List.of());
+  }
+
+  /** An agent that works with the given relays (NKN addresses of carriers). */
+  TestAgent(Path dir, NknDevnet devnet, byte[] seed, List<String> relays) throws Exception {
     AgentConfig cfg = ConfigLoader.load(null, dir, Map.of());
     store = Store.open(dir.resolve("agent.db"), 2);
     engine = new JobEngine(store, cfg.policy(), new SpecParser(),
         Map.of(RunnerKind.CONTAINER, new ContainerRunner(cfg.containerConfig("podman"))), cfg.engineConfig());
     engine.start();
     FaceConfig faceConfig = new FaceConfig(List.of(devnet.seedRpcAddress()), "agent", dir, 20, 10, 8, 1 << 20,
-        Duration.ofMillis(200));
+        Duration.ofMillis(200), relays);
     face = NknFace.start(engine, seed, faceConfig, () -> new AgentInfo("x", "test", List.of(1), List.of("container"),
         2, 1024, List.of(), List.of(), 1 << 20, 0, 0));
   }

@@ -40,6 +40,7 @@ public final class EventLog {
   private final Duration retention;
   private final int maxEnvelopeBytes;
   private final List<Consumer<StoredEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<StoredEvent>> statusListeners = new CopyOnWriteArrayList<>();
 
   private EventLog(Database db, Clock clock, Duration retention, int maxEnvelopeBytes) {
     this.db = db;
@@ -62,10 +63,26 @@ public final class EventLog {
             + "status TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL, "
             + "last_event INTEGER NOT NULL, PRIMARY KEY (key_id, job_id))");
         s.execute("CREATE INDEX IF NOT EXISTS jobs_updated ON jobs (key_id, updated)");
+        if (!hasColumn(c, "events", "origin")) {
+          // where an event came from (agent, job, seq): a re-sent event is stored once
+          s.execute("ALTER TABLE events ADD COLUMN origin TEXT");
+        }
+        s.execute("CREATE UNIQUE INDEX IF NOT EXISTS events_origin ON events (origin) WHERE origin IS NOT NULL");
       }
       return null;
     }).join();
     return log;
+  }
+
+  private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (column.equals(rs.getString("name"))) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   public static boolean isTerminal(String status) {
@@ -87,10 +104,29 @@ public final class EventLog {
   }
 
   /**
+   * Hears the committed events that changed their job's status (a job's first event included):
+   * what push notifies, so a job's log lines do not each wake the phone.
+   */
+  public Runnable subscribeStatusChanges(Consumer<StoredEvent> listener) {
+    statusListeners.add(listener);
+    return () -> statusListeners.remove(listener);
+  }
+
+  /**
    * Appends one event for the phone {@code keyId}. Invalid arguments fail the future with
    * {@link IllegalArgumentException} before anything is written.
    */
   public CompletableFuture<StoredEvent> append(String keyId, String jobId, String status, byte[] envelope) {
+    return append(keyId, jobId, status, envelope, null);
+  }
+
+  /**
+   * Appends one event unless an event with the same {@code origin} (e.g. agent, job and
+   * sequence of a re-sent event; null for none) is already stored: then the stored one is
+   * returned and nobody is notified again.
+   */
+  public CompletableFuture<StoredEvent> append(String keyId, String jobId, String status, byte[] envelope,
+      String origin) {
     if (!KeyIds.looksLike(keyId)) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("keyId: not a key id"));
     }
@@ -104,46 +140,88 @@ public final class EventLog {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "envelope: 1-" + maxEnvelopeBytes + " bytes"));
     }
+    if (origin != null && (origin.isEmpty() || origin.length() > 256)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("origin: 1-256 characters"));
+    }
     byte[] env = envelope.clone();
-    return db.write(c -> {
-      long ts = clock.millis();
-      long id;
+    return db.write(c -> insert(c, keyId, jobId, status, env, origin), this::notifyListeners)
+        .thenApply(Appended::event);
+  }
+
+  /** What one append did: the event, whether it is new, and whether it changed its job's status. */
+  private record Appended(StoredEvent event, boolean fresh, boolean statusChanged) {}
+
+  private Appended insert(Connection c, String keyId, String jobId, String status, byte[] env, String origin)
+      throws SQLException {
+    if (origin != null) {
       try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO events (key_id, job_id, status, ts, envelope) VALUES (?, ?, ?, ?, ?)",
-          Statement.RETURN_GENERATED_KEYS)) {
-        p.setString(1, keyId);
-        p.setString(2, jobId);
-        p.setString(3, status);
-        p.setLong(4, ts);
-        p.setBytes(5, env);
-        p.executeUpdate();
-        try (ResultSet rs = p.getGeneratedKeys()) {
-          rs.next();
-          id = rs.getLong(1);
+          "SELECT id, key_id, job_id, status, ts, envelope FROM events WHERE origin = ?")) {
+        p.setString(1, origin);
+        try (ResultSet rs = p.executeQuery()) {
+          if (rs.next()) {
+            return new Appended(row(rs), false, false);
+          }
         }
       }
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO jobs (key_id, job_id, status, created, updated, last_event) VALUES (?, ?, ?, ?, ?, ?) "
-              + "ON CONFLICT(key_id, job_id) DO UPDATE SET status = excluded.status, "
-              + "updated = excluded.updated, last_event = excluded.last_event")) {
-        p.setString(1, keyId);
-        p.setString(2, jobId);
-        p.setString(3, status);
-        p.setLong(4, ts);
-        p.setLong(5, ts);
-        p.setLong(6, id);
-        p.executeUpdate();
+    }
+    long ts = clock.millis();
+    long id;
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO events (key_id, job_id, status, ts, envelope, origin) VALUES (?, ?, ?, ?, ?, ?)",
+        Statement.RETURN_GENERATED_KEYS)) {
+      p.setString(1, keyId);
+      p.setString(2, jobId);
+      p.setString(3, status);
+      p.setLong(4, ts);
+      p.setBytes(5, env);
+      p.setString(6, origin);
+      p.executeUpdate();
+      try (ResultSet rs = p.getGeneratedKeys()) {
+        rs.next();
+        id = rs.getLong(1);
       }
-      return new StoredEvent(id, keyId, jobId, status, ts, env);
-    }, e -> {
-      for (Consumer<StoredEvent> l : listeners) {
-        try {
-          l.accept(e);
-        } catch (RuntimeException x) {
-          LOG.log(Level.WARNING, "event listener failed", x);
-        }
+    }
+    String before = null;
+    try (PreparedStatement p = c.prepareStatement("SELECT status FROM jobs WHERE key_id = ? AND job_id = ?")) {
+      p.setString(1, keyId);
+      p.setString(2, jobId);
+      try (ResultSet rs = p.executeQuery()) {
+        before = rs.next() ? rs.getString(1) : null;
       }
-    });
+    }
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO jobs (key_id, job_id, status, created, updated, last_event) VALUES (?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT(key_id, job_id) DO UPDATE SET status = excluded.status, "
+            + "updated = excluded.updated, last_event = excluded.last_event")) {
+      p.setString(1, keyId);
+      p.setString(2, jobId);
+      p.setString(3, status);
+      p.setLong(4, ts);
+      p.setLong(5, ts);
+      p.setLong(6, id);
+      p.executeUpdate();
+    }
+    return new Appended(new StoredEvent(id, keyId, jobId, status, ts, env), true, !status.equals(before));
+  }
+
+  private void notifyListeners(Appended a) {
+    if (!a.fresh()) {
+      return;
+    }
+    notify(listeners, a.event());
+    if (a.statusChanged()) {
+      notify(statusListeners, a.event());
+    }
+  }
+
+  private static void notify(List<Consumer<StoredEvent>> to, StoredEvent e) {
+    for (Consumer<StoredEvent> l : to) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException x) {
+        LOG.log(Level.WARNING, "event listener failed", x);
+      }
+    }
   }
 
   /** The phone's events with id above {@code afterId}, oldest first, at most {@code limit}. */
@@ -243,11 +321,15 @@ public final class EventLog {
       List<StoredEvent> out = new ArrayList<>();
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
-          out.add(new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              rs.getLong(5), rs.getBytes(6)));
+          out.add(row(rs));
         }
       }
       return out;
     }
+  }
+
+  private static StoredEvent row(ResultSet rs) throws SQLException {
+    return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+        rs.getBytes(6));
   }
 }

@@ -19,6 +19,8 @@ public enum ApiError {
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   REPLAYED(409, "replayed"),
+  /** The envelope's recipient is not an agent the caller linked ({@code PUT /v1/agents/{agentKeyId}}). */
+  AGENT_NOT_LINKED(409, "agent_not_linked"),
   BODY_TOO_LARGE(413, "body_too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
   /** The envelope decodes but is of the wrong message type for this endpoint. */

@@ -4,15 +4,16 @@ import java.util.concurrent.CompletableFuture;
 import tech.infernet.protocol.Envelope;
 
 /**
- * Hands a phone's sealed envelope on to its recipient (an agent). The relay implements it over
- * NKN as a carrier; the REST layer has already checked that the envelope decodes, is signed by
- * the caller's key, is fresh and not replayed. It cannot read the payload and neither can this.
- * The future completes when the envelope is handed on (not when the agent has acted on it), or
- * fails with a {@link ForwardException}.
+ * Hands a phone's sealed envelope on to its recipient (an agent the phone linked). The relay
+ * implements it over NKN as a carrier; the REST layer has already checked that the envelope
+ * decodes, is signed by the caller's key, is fresh and not replayed, and that the phone linked
+ * the recipient at {@code recipientAddress}. It cannot read the payload and neither can this.
+ * The future completes with the recipient's answer, a binary envelope sealed to the phone (null
+ * when it sent none), or fails with a {@link ForwardException}.
  */
 @FunctionalInterface
 public interface EnvelopeForwarder {
-  CompletableFuture<Void> forward(String senderKeyId, Envelope envelope);
+  CompletableFuture<byte[]> forward(String senderKeyId, String recipientAddress, Envelope envelope);
 
   /** Why a hand-off failed. */
   final class ForwardException extends RuntimeException {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import tech.infernet.mobile.agents.AgentLinks;
 import tech.infernet.mobile.auth.AuthError;
 import tech.infernet.mobile.auth.AuthException;
 import tech.infernet.mobile.auth.Challenge;
@@ -72,17 +73,16 @@ public final class RestApi {
   private final PushTokens pushTokens;
   private final PushDispatcher push;
   private final LiveChannels live;
-  private final EnvelopeForwarder forwarder;
+  private final CarryRoutes carry;
   private final Clock clock;
   private final RateLimiter ipLimiter;
   private final RateLimiter keyLimiter;
   private final RateLimiter loginLimiter;
-  private final ReplayCache replays = new InMemoryReplayCache();
   private final byte[] openApi;
 
   public RestApi(Vertx vertx, Options options, Clock clock, Challenges challenges, TokenService tokens,
       EventLog events, EventFanout fanout, PushTokens pushTokens, PushDispatcher push, LiveChannels live,
-      EnvelopeForwarder forwarder) {
+      AgentLinks links, EnvelopeForwarder forwarder) {
     this.vertx = vertx;
     this.options = options;
     this.clock = clock;
@@ -93,7 +93,7 @@ public final class RestApi {
     this.pushTokens = pushTokens;
     this.push = push;
     this.live = live;
-    this.forwarder = forwarder;
+    this.carry = new CarryRoutes(vertx, options, clock, events, links, forwarder);
     this.ipLimiter = new RateLimiter(options.perIp(), 100_000);
     this.keyLimiter = new RateLimiter(options.perKey(), 100_000);
     this.loginLimiter = new RateLimiter(options.loginPerIp(), 100_000);
@@ -131,10 +131,8 @@ public final class RestApi {
     r.put("/v1/push-tokens/:token").handler(small).handler(this::authenticate).handler(this::registerToken);
     r.delete("/v1/push-tokens/:token").handler(this::authenticate).handler(this::unregisterToken);
     r.get("/v1/jobs").handler(this::authenticate).handler(this::listJobs);
-    r.post("/v1/jobs").handler(envelope).handler(this::authenticate).handler(rc -> submit(rc, null));
     r.get("/v1/jobs/:jobId").handler(this::authenticate).handler(this::getJob);
-    r.post("/v1/jobs/:jobId/cancel").handler(envelope).handler(this::authenticate)
-        .handler(rc -> submit(rc, rc.pathParam("jobId")));
+    carry.register(r, this::authenticate, small, envelope);
     r.get("/v1/jobs/:jobId/events").handler(this::authenticate).handler(rc -> events(rc, rc.pathParam("jobId")));
     r.get("/v1/events").handler(this::authenticate).handler(rc -> events(rc, null));
     r.post("/v1/acks").handler(small).handler(this::authenticate).handler(this::ack);
@@ -209,7 +207,7 @@ public final class RestApi {
     rc.next();
   }
 
-  private static Token token(RoutingContext rc) {
+  static Token token(RoutingContext rc) {
     return rc.get(TOKEN_KEY);
   }
 
@@ -374,104 +372,6 @@ public final class RestApi {
     rc.response().setStatusCode(204).end();
   }
 
-  // ---- envelopes
-
-  private void submit(RoutingContext rc, String cancelJobId) {
-    MessageType expected = cancelJobId == null ? MessageType.JOB_SUBMIT : MessageType.JOB_CANCEL;
-    if (cancelJobId != null && !EventLog.validJobId(cancelJobId)) {
-      error(rc, ApiError.INVALID_FIELD, "jobId: 1-64 of A-Z a-z 0-9 . _ : -", "jobId");
-      return;
-    }
-    Envelope env;
-    try {
-      env = EnvelopeCodec.fromJson(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes(),
-          options.maxEnvelopeBytes());
-    } catch (ProtocolException e) {
-      JsonObject extra = new JsonObject().put("detail", e.code().wireName());
-      error(rc, ApiError.INVALID_ENVELOPE, e.getMessage(), null, extra);
-      return;
-    }
-    Token t = token(rc);
-    if (!KeyIds.of(env.sender()).equals(t.keyId())) {
-      error(rc, ApiError.SENDER_MISMATCH, "the envelope must be signed by the caller's key");
-      return;
-    }
-    if (env.type() != expected) {
-      error(rc, ApiError.WRONG_MESSAGE_TYPE, "expected a " + expected.wireName() + " envelope, got "
-          + env.type().wireName());
-      return;
-    }
-    long now = clock.millis();
-    long skew = options.envelopeSkew().toMillis();
-    if (Math.abs(env.timestampMs() - now) > skew) {
-      error(rc, ApiError.CLOCK_SKEW, "envelope timestamp more than " + skew / 1000 + " s from the relay's clock");
-      return;
-    }
-    if (!env.verifySignature()) {
-      error(rc, ApiError.BAD_SIGNATURE, "the envelope's signature does not verify");
-      return;
-    }
-    try {
-      ReplayCache.Result res = replays.checkAndRecord(env.sender(), env.nonce(), env.timestampMs() + skew, now);
-      if (res == ReplayCache.Result.REPLAYED) {
-        error(rc, ApiError.REPLAYED, "this envelope was already forwarded");
-        return;
-      }
-      if (res == ReplayCache.Result.FULL) {
-        rc.response().putHeader("retry-after", "5");
-        error(rc, ApiError.UNAVAILABLE, "busy; retry shortly");
-        return;
-      }
-    } catch (IOException e) {
-      error(rc, ApiError.UNAVAILABLE, "replay cache unavailable");
-      return;
-    }
-    if (cancelJobId != null) {
-      String keyId = t.keyId();
-      blocking(rc, () -> events.job(keyId, cancelJobId)).onSuccess(j -> {
-        if (j.isEmpty()) {
-          error(rc, ApiError.NOT_FOUND, "no such job for this key");
-        } else {
-          forward(rc, t, env, j.get());
-        }
-      });
-    } else {
-      forward(rc, t, env, null);
-    }
-  }
-
-  private void forward(RoutingContext rc, Token t, Envelope env, JobSummary job) {
-    CompletableFuture<Void> f;
-    try {
-      f = forwarder.forward(t.keyId(), env).orTimeout(options.forwardTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    Future.fromCompletionStage(f, vertx.getOrCreateContext()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        JsonObject out = new JsonObject().put("forwarded", true).put("to", Base64Url.encode(env.recipient()))
-            .put("type", env.type().wireName());
-        if (job != null) {
-          out.put("jobId", job.jobId());
-        }
-        json(rc, 202, out);
-        return;
-      }
-      Throwable c = ar.cause() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : ar.cause();
-      if (c instanceof TimeoutException) {
-        error(rc, ApiError.FORWARD_TIMEOUT, "the recipient could not be reached in time");
-      } else if (c instanceof EnvelopeForwarder.ForwardException fe) {
-        if (fe.retryable()) {
-          rc.response().putHeader("retry-after", "5");
-        }
-        error(rc, ApiError.UNAVAILABLE, "not forwarded: " + fe.getMessage());
-      } else {
-        LOG.log(Level.WARNING, "forwarder failed", c);
-        error(rc, ApiError.UNAVAILABLE, "not forwarded");
-      }
-    });
-  }
-
   // ---- helpers
 
   private <T> Future<T> blocking(RoutingContext rc, Callable<T> work) {
@@ -500,7 +400,7 @@ public final class RestApi {
   }
 
   /** The body as a JSON object, or null after answering 400. */
-  private static JsonObject body(RoutingContext rc) {
+  static JsonObject body(RoutingContext rc) {
     if (rc.body() == null || rc.body().buffer() == null || rc.body().length() == 0) {
       error(rc, ApiError.MALFORMED_JSON, "a JSON object body is required");
       return null;
@@ -517,7 +417,7 @@ public final class RestApi {
     return null;
   }
 
-  private static String string(RoutingContext rc, JsonObject b, String field, int max) {
+  static String string(RoutingContext rc, JsonObject b, String field, int max) {
     Object v = b.getValue(field);
     // Lengths in code points, as JSON Schema's maxLength counts them.
     if (!(v instanceof String s) || s.isEmpty() || s.codePointCount(0, s.length()) > max) {
@@ -556,7 +456,7 @@ public final class RestApi {
     }
   }
 
-  private static void json(RoutingContext rc, int status, JsonObject body) {
+  static void json(RoutingContext rc, int status, JsonObject body) {
     if (rc.response().ended()) {
       return;
     }

@@ -42,7 +42,7 @@ public final class DevRelay {
           o.mqtt(), o.push(), o.pushTokenStaleAfter(), o.maintenanceEvery());
     }
     Vertx vertx = Vertx.vertx();
-    MobileApi api = MobileApi.start(vertx, o, (k, e) -> CompletableFuture.completedFuture(null), null, m -> { })
+    MobileApi api = MobileApi.start(vertx, o, (k, a, e) -> CompletableFuture.completedFuture(null), null, m -> { })
         .await();
     if (args.length > 4) {
       int n = Integer.parseInt(args[4]);

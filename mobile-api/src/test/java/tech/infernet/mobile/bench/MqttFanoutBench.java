@@ -171,7 +171,7 @@ public final class MqttFanoutBench {
         d.accessTtl(), d.refreshTtl(), d.eventRetention(), d.maxEnvelopeBytes(), d.rest(),
         MqttOptions.defaults().withPorts("127.0.0.1", 0, -1).withLimits(Duration.ofHours(1), 100_000, 64),
         d.push(), d.pushTokenStaleAfter(), d.maintenanceEvery());
-    MobileApi api = MobileApi.start(vertx, o, (k, e) -> CompletableFuture.completedFuture(null), null, m -> { }).await();
+    MobileApi api = MobileApi.start(vertx, o, (k, a, e) -> CompletableFuture.completedFuture(null), null, m -> { }).await();
     try {
       KeyPair phone = KeyPair.generate(new SecureRandom());
       String keyId = KeyIds.of(phone.publicKey());

@@ -24,6 +24,32 @@ class EventLogTest {
   @TempDir Path dir;
 
   @Test
+  void aResentEventIsStoredOnceAndOnlyStatusChangesReachStatusListeners() throws Exception {
+    try (Database db = Database.open(dir.resolve("o.db"))) {
+      EventLog log = EventLog.open(db, Clock.systemUTC(), Duration.ofHours(1), 1024);
+      List<String> all = new ArrayList<>();
+      List<String> changes = new ArrayList<>();
+      log.subscribe(e -> all.add(e.status()));
+      log.subscribeStatusChanges(e -> changes.add(e.status()));
+      StoredEvent first = log.append(A, "j", "queued", new byte[] {1}, "agent/j/1").join();
+      StoredEvent again = log.append(A, "j", "queued", new byte[] {1}, "agent/j/1").join();
+      assertEquals(first, again, "the stored event comes back");
+      log.append(A, "j", "running", new byte[] {2}, "agent/j/2").join();
+      log.append(A, "j", "running", new byte[] {3}, "agent/j/3").join();
+      log.append(A, "j", "running", new byte[] {3}, "agent/j/3").join();
+      log.append(A, "j", "succeeded", new byte[] {4}, "agent/j/4").join();
+      assertEquals(4, log.after(A, 0, 100).size());
+      assertEquals(List.of("queued", "running", "running", "succeeded"), all, "no listener hears a re-sent event");
+      assertEquals(List.of("queued", "running", "succeeded"), changes);
+    }
+    try (Database db = Database.open(dir.resolve("o.db"))) {
+      EventLog log = EventLog.open(db, Clock.systemUTC(), Duration.ofHours(1), 1024);
+      log.append(A, "j", "succeeded", new byte[] {4}, "agent/j/4").join();
+      assertEquals(4, log.after(A, 0, 100).size(), "dedupe survives a restart");
+    }
+  }
+
+  @Test
   void appendsInOrderReplaysPerPhoneAndJobAndPrunes() throws Exception {
     long[] now = {1_000_000};
     Clock clock = new Clock() {

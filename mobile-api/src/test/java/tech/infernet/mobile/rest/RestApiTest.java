@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.infernet.mobile.TestRelay;
+import tech.infernet.mobile.auth.KeyIds;
 import tech.infernet.mobile.auth.Revocations;
 import tech.infernet.mobile.auth.TokenService;
 import tech.infernet.mobile.mqtt.MqttOptions;
@@ -91,7 +92,7 @@ class RestApiTest {
       }
     }
     RestApi api = new RestApi(relay.vertx, RestApi.Options.defaults(), Clock.systemUTC(), null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
     Set<String> served = new HashSet<>();
     for (String route : RestApi.routes(api.router())) {
       served.add(route.replaceAll(":([A-Za-z]+)", "{$1}"));
@@ -200,12 +201,16 @@ class RestApiTest {
   @Test
   void submitAndCancelForwardSealedEnvelopes() throws Exception {
     String env = envelope(alice.key, MessageType.JOB_SUBMIT);
+    assertError(alice.send("POST", "/v1/jobs", env), 409, "agent_not_linked");
+    link(alice, agent);
+    env = envelope(alice.key, MessageType.JOB_SUBMIT);
     int before = relay.forwarder.received.size();
     HttpResponse<String> r = alice.send("POST", "/v1/jobs", env);
     assertEquals(202, r.statusCode(), r.body());
     assertEquals(before + 1, relay.forwarder.received.size());
     Envelope got = relay.forwarder.received.get(before).envelope();
     assertEquals(env, EnvelopeCodec.toJson(got), "forwarded byte for byte");
+    assertEquals(address(agent), relay.forwarder.received.get(before).address(), "to the linked address");
     assertError(alice.send("POST", "/v1/jobs", env), 409, "replayed");
     assertError(bob.send("POST", "/v1/jobs", envelope(alice.key, MessageType.JOB_SUBMIT)), 403, "sender_mismatch");
     assertError(alice.send("POST", "/v1/jobs", envelope(alice.key, MessageType.JOB_CANCEL)), 422, "wrong_message_type");
@@ -232,6 +237,61 @@ class RestApiTest {
     relay.forwarder.hang = true;
     assertError(alice.send("POST", "/v1/jobs", envelope(alice.key, MessageType.JOB_SUBMIT)), 504, "forward_timeout");
     relay.forwarder.hang = false;
+  }
+
+  @Test
+  void agentsAreLinkedListedUnlinkedAndRequestsGoOnlyToLinkedOnesWithTheAgentsSealedReply() throws Exception {
+    TestRelay.Phone carol = relay.phone();
+    KeyPair other = KeyPair.generate(new java.security.SecureRandom());
+    String agentId = KeyIds.of(agent.publicKey());
+    String path = "/v1/agents/" + agentId;
+    assertError(carol.send("POST", path + "/requests", envelope(carol.key, MessageType.PAIR_REQUEST)), 409,
+        "agent_not_linked");
+    assertError(carol.send("PUT", path, "{\"address\":\"" + address(other) + "\"}"), 400, "invalid_field");
+    assertError(carol.send("PUT", path, "{\"address\":\"agent." + "AB".repeat(32) + "\"}"), 400, "invalid_field");
+    assertError(carol.send("PUT", path, "{\"address\":\"" + address(agent) + "\",\"x\":1}"), 400, "invalid_field");
+    assertError(carol.send("PUT", "/v1/agents/notakey", "{\"address\":\"" + address(agent) + "\"}"), 400,
+        "invalid_field");
+    link(carol, agent);
+    JsonArray agents = new JsonObject(carol.send("GET", "/v1/agents", null).body()).getJsonArray("agents");
+    assertEquals(1, agents.size());
+    assertEquals(agentId, agents.getJsonObject(0).getString("agentKeyId"));
+    assertEquals(address(agent), agents.getJsonObject(0).getString("address"));
+    assertEquals(false, agents.getJsonObject(0).getBoolean("online"), "never seen yet");
+    relay.api.agentLinks().seen(agentId, true).join();
+    agents = new JsonObject(carol.send("GET", "/v1/agents", null).body()).getJsonArray("agents");
+    assertEquals(true, agents.getJsonObject(0).getBoolean("online"));
+    assertEquals(0, new JsonObject(relay.phone().send("GET", "/v1/agents", null).body()).getJsonArray("agents").size(),
+        "links are per phone");
+
+    Envelope answer = Envelope.seal(agent, carol.key.publicKey(), MessageType.PAIR_RESULT, System.currentTimeMillis(),
+        new byte[24], new byte[] {7});
+    relay.forwarder.reply = EnvelopeCodec.toBinary(answer);
+    try {
+      HttpResponse<String> r = carol.send("POST", path + "/requests", envelope(carol.key, MessageType.PAIR_REQUEST));
+      assertEquals(202, r.statusCode(), r.body());
+      assertEquals(EnvelopeCodec.toJson(answer), new JsonObject(r.body()).getJsonObject("reply").encode());
+    } finally {
+      relay.forwarder.reply = null;
+    }
+    assertError(carol.send("POST", "/v1/agents/" + KeyIds.of(other.publicKey()) + "/requests",
+        envelope(carol.key, MessageType.JOB_GET)), 400, "invalid_envelope");
+    assertError(carol.send("POST", path + "/requests", envelope(carol.key, MessageType.EVENT_ACK)), 422,
+        "wrong_message_type");
+    assertEquals(204, carol.send("DELETE", path, null).statusCode());
+    assertError(carol.send("DELETE", path, null), 404, "not_found");
+    assertError(carol.send("POST", path + "/requests", envelope(carol.key, MessageType.JOB_GET)), 409,
+        "agent_not_linked");
+  }
+
+  private static String address(KeyPair k) {
+    return "agent." + java.util.HexFormat.of().formatHex(k.publicKey());
+  }
+
+  private void link(TestRelay.Phone p, KeyPair agentKey) throws Exception {
+    HttpResponse<String> r = p.send("PUT", "/v1/agents/" + KeyIds.of(agentKey.publicKey()),
+        "{\"address\":\"" + address(agentKey) + "\"}");
+    assertEquals(200, r.statusCode(), r.body());
   }
 
   @Test

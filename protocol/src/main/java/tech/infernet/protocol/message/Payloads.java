@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import tech.infernet.protocol.ErrorCode;
 import tech.infernet.protocol.MessageType;
+import tech.infernet.protocol.internal.Base64Url;
 import tech.infernet.protocol.internal.Json;
 import tech.infernet.protocol.spec.JobSpecs;
 import tech.infernet.protocol.spec.SpecException;
@@ -62,6 +63,12 @@ public final class Payloads {
     } else if (p instanceof EventAck x) {
       m.put("jobId", x.jobId());
       m.put("seq", x.seq());
+    } else if (p instanceof EventCarry x) {
+      m.put("owner", x.owner());
+      m.put("jobId", x.jobId());
+      m.put("seq", x.seq());
+      m.put("status", x.status());
+      m.put("envelope", Base64Url.encode(x.envelope()));
     } else if (p instanceof AgentInfo x) {
       m.put("version", x.version());
       m.put("protocols", x.protocols().stream().map(Integer::longValue).toList());
@@ -161,6 +168,14 @@ public final class Payloads {
         return new JobEvent(o.str("jobId"), o.lng("seq"), o.lng("ts"), o.str("kind"), o.obj("data").map);
       case EVENT_ACK:
         return new EventAck(o.str("jobId"), o.lng("seq"));
+      case EVENT_CARRY: {
+        String envelope = o.str("envelope");
+        byte[] bytes = Base64Url.decode(envelope);
+        if (bytes == null) {
+          throw new Bad("envelope", "envelope: not canonical unpadded base64url");
+        }
+        return new EventCarry(o.str("owner"), o.str("jobId"), o.lng("seq"), o.str("status"), bytes);
+      }
       case AGENT_INFO: {
         if (request) {
           return new AgentInfoRequest(o.str("id"));

@@ -36,6 +36,7 @@ public class PayloadsTest {
         new JobPage("r6", List.of(), null),
         new JobEvent("01JD0000000000000000000000", 7, 1000, "log", Map.of("stream", "stdout", "line", "hi")),
         new EventAck("01JD0000000000000000000000", 7),
+        new EventCarry("ab".repeat(32), "01JD0000000000000000000000", 7, "running", new byte[] {1, 2, 3, (byte) 0xff}),
         new AgentInfoRequest("r7"),
         new AgentInfo("r7", "0.1.0", List.of(1), List.of("container", "inference"), 16, 65536,
             List.of(new AgentInfo.Gpu("NVIDIA H100", 81559)), List.of("tiny"), 1 << 20, 2, 1),
@@ -71,6 +72,27 @@ public class PayloadsTest {
     ErrorReply reply = e.toReply();
     assertEquals("r1", reply.re());
     assertEquals(ErrorCode.INVALID_SPEC, reply.code());
+  }
+
+  @Test
+  void aCarriedEventNeedsAHexOwnerAStateAndCanonicalBase64() {
+    String ok = "{\"owner\":\"" + "ab".repeat(32) + "\",\"jobId\":\"j\",\"seq\":1,\"status\":\"running\","
+        + "\"envelope\":\"AQID\"}";
+    assertEquals(new EventCarry("ab".repeat(32), "j", 1, "running", new byte[] {1, 2, 3}),
+        assertDoesNotThrowDecode(ok));
+    assertBad(MessageType.EVENT_CARRY, ok.replace("ab", "AB"), "owner");
+    assertBad(MessageType.EVENT_CARRY, ok.replace("running", "Running"), "status");
+    assertBad(MessageType.EVENT_CARRY, ok.replace("AQID", "AQID="), "envelope");
+    assertBad(MessageType.EVENT_CARRY, ok.replace("AQID", ""), "envelope");
+    assertBad(MessageType.EVENT_CARRY, ok.replace("\"seq\":1", "\"seq\":0"), "seq");
+  }
+
+  private static Payload assertDoesNotThrowDecode(String json) {
+    try {
+      return Payloads.decode(MessageType.EVENT_CARRY, json.getBytes(StandardCharsets.UTF_8));
+    } catch (PayloadException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
   }
 
   @Test
