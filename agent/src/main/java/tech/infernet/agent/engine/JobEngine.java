@@ -43,10 +43,11 @@ import tech.infernet.agent.store.Store;
  * blocking runner work happens on the named runner executor.
  *
  * <p>Recovery at {@link #start()}: QUEUED jobs are queued again; PREPARING jobs never started
- * their container, so the container (if created) is removed and the job re-queued; RUNNING jobs
- * are re-attached to their container when it still exists (finished ones are concluded from its
- * exit code), or marked FAILED when it is gone. Containers of terminal or unknown jobs are removed.
- * A job's container is started at most once, so no job runs twice.
+ * anything (a container is created and started only after RUNNING is stored), so whatever a runner
+ * left is removed and the job re-queued; RUNNING jobs are re-attached to their container when it
+ * still exists (finished ones are concluded from its exit code), or marked FAILED when it is gone.
+ * Containers of terminal or unknown jobs are removed. A job's container is created at most once
+ * (its name is the job's) and started at most once, so no job runs twice.
  */
 public final class JobEngine implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(JobEngine.class.getName());

@@ -35,10 +35,15 @@ final class ContainerArgs {
     return a;
   }
 
-  static List<String> create(ContainerConfig cfg, Job job, Path workDir, OptionalInt gpu) {
+  /**
+   * The job's one {@code run}: creates and starts the hardened, labelled container with its output
+   * attached (no {@code --rm}: the exited container is kept until the job's end is stored, since a
+   * restarted agent reads the exit code from it).
+   */
+  static List<String> run(ContainerConfig cfg, Job job, Path workDir, OptionalInt gpu) {
     JobSpec s = job.spec();
     List<String> a = base(cfg);
-    a.add("create");
+    a.add("run");
     if (!cfg.isPodman()) {
       String runtime = cfg.gpuMode().equals("jetson") ? "nvidia" : cfg.runtime();
       if (!runtime.isEmpty()) {

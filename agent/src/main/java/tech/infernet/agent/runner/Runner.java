@@ -26,10 +26,13 @@ public interface Runner {
     return true;
   }
 
-  /** PREPARING: fetch what the job needs (image pull) and create it without starting it. */
+  /**
+   * PREPARING: fetch what the job needs (image pull); nothing of the job may run yet (the
+   * container runner creates nothing here).
+   */
   void prepare(Job job, Path workDir, OptionalInt gpu, RunSink sink) throws Exception;
 
-  /** RUNNING: start the prepared job. */
+  /** RUNNING: start the prepared job (the container runner creates and starts it in one run). */
   Execution start(Job job, RunSink sink) throws Exception;
 
   /** After a restart: find a job that was RUNNING. */

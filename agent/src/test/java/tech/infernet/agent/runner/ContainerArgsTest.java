@@ -24,7 +24,7 @@ class ContainerArgsTest {
 
   @Test
   void containersAreHardenedByDefault() throws Exception {
-    List<String> a = ContainerArgs.create(ContainerConfig.podmanDefaults(),
+    List<String> a = ContainerArgs.run(ContainerConfig.podmanDefaults(),
         job("{\"image\":\"localhost/x:1\",\"args\":[\"sh\",\"-c\",\"echo; rm -rf /\"]}"),
         Path.of("/w/1"), OptionalInt.empty());
     String joined = String.join(" ", a);
@@ -34,6 +34,12 @@ class ContainerArgsTest {
       assertTrue(joined.contains(flag), flag + " missing in " + joined);
     }
     assertFalse(joined.contains("--privileged"));
+    assertFalse(a.contains("--rm"), "the exited container is kept until the job's end is stored");
+    assertFalse(a.contains("--detach") || a.contains("-d") || a.contains("-i") || a.contains("--interactive"),
+        "attached output, no stdin");
+    assertTrue(joined.contains("--label infernet.job=") && joined.contains("--label infernet.agent=default"),
+        "labels let a restarted agent find and reap the container");
+    assertTrue(joined.contains("--pull never"), "the engine never pulls on its own (its pull output would land in the job's logs)");
     assertEquals(1, Collections.frequency(a, "--volume"), "one host mount only");
     assertEquals(List.of("localhost/x:1", "sh", "-c", "echo; rm -rf /"), a.subList(a.size() - 4, a.size()),
         "args follow the image as separate argv elements");
@@ -43,17 +49,17 @@ class ContainerArgsTest {
   void gpuFlagsFollowTheConfiguredMode() throws Exception {
     Job j = job("{\"image\":\"localhost/x:1\",\"gpu\":true,\"network\":true}");
     ContainerConfig p = ContainerConfig.podmanDefaults();
-    String cdi = String.join(" ", ContainerArgs.create(p, j, Path.of("/w"), OptionalInt.of(1)));
+    String cdi = String.join(" ", ContainerArgs.run(p, j, Path.of("/w"), OptionalInt.of(1)));
     assertFalse(cdi.contains("--device"), "gpuMode none gives no device");
     ContainerConfig withCdi = new ContainerConfig("podman", "podman", "runc", "cdi", p.ulimits(), "missing", 64);
-    assertTrue(String.join(" ", ContainerArgs.create(withCdi, j, Path.of("/w"), OptionalInt.of(1)))
+    assertTrue(String.join(" ", ContainerArgs.run(withCdi, j, Path.of("/w"), OptionalInt.of(1)))
         .contains("--device nvidia.com/gpu=1"));
     ContainerConfig docker = new ContainerConfig("docker", "docker", "", "docker", p.ulimits(), "missing", 64);
-    String d = String.join(" ", ContainerArgs.create(docker, j, Path.of("/w"), OptionalInt.of(0)));
+    String d = String.join(" ", ContainerArgs.run(docker, j, Path.of("/w"), OptionalInt.of(0)));
     assertTrue(d.contains("--gpus device=0"));
     assertFalse(d.contains("--network none"), "the spec asked for a network");
     ContainerConfig jetson = new ContainerConfig("podman", "podman", "runc", "jetson", p.ulimits(), "missing", 64);
-    assertTrue(String.join(" ", ContainerArgs.create(jetson, j, Path.of("/w"), OptionalInt.of(0)))
-        .startsWith("podman --runtime nvidia create"));
+    assertTrue(String.join(" ", ContainerArgs.run(jetson, j, Path.of("/w"), OptionalInt.of(0)))
+        .startsWith("podman --runtime nvidia run"));
   }
 }
