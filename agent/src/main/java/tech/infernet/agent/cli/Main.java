@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tech.infernet.agent.app.Agent;
-import tech.infernet.agent.app.JsonLogFormatter;
+import tech.infernet.protocol.logging.JsonLogFormatter;
 import tech.infernet.agent.config.AgentConfig;
 import tech.infernet.agent.config.ConfigException;
 import tech.infernet.agent.config.ConfigLoader;
