@@ -26,15 +26,29 @@ import tech.infernet.protocol.message.Payload;
  * (no NKN). It seals its requests to the agent and opens the agent's answers and events itself.
  */
 final class Phone {
-  final KeyPair key = KeyPair.generate(new SecureRandom());
-  final String keyId = KeyIds.of(key.publicKey());
-  final SecureChannel channel = new SecureChannel(key, new InMemoryReplayCache());
+  final KeyPair key;
+  final String keyId;
+  final SecureChannel channel;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   String accessToken;
 
   Phone(String base) {
+    this(base, KeyPair.generate(new SecureRandom()));
+  }
+
+  private Phone(String base, KeyPair key) {
     this.base = base;
+    this.key = key;
+    this.keyId = KeyIds.of(key.publicKey());
+    this.channel = new SecureChannel(key, new InMemoryReplayCache());
+  }
+
+  /** The same phone (key, login) talking to the relay at another address. */
+  Phone at(String otherBase) {
+    Phone p = new Phone(otherBase, key);
+    p.accessToken = accessToken;
+    return p;
   }
 
   void login() throws Exception {

@@ -6,22 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,28 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import tech.infernet.agent.app.Agent;
-import tech.infernet.agent.config.AgentConfig;
-import tech.infernet.agent.config.ConfigLoader;
-import tech.infernet.agent.config.Identity;
-import tech.infernet.mobile.push.FcmPushSender;
 import tech.infernet.mobile.push.LocalFcmServer;
 import tech.infernet.nkn.devnet.NknDevnet;
 import tech.infernet.nkn.devnet.NknDevnetExtension;
-import tech.infernet.protocol.message.JobAccepted;
 import tech.infernet.protocol.message.JobEvent;
 import tech.infernet.protocol.message.JobGet;
 import tech.infernet.protocol.message.JobStatus;
-import tech.infernet.protocol.message.JobSubmit;
-import tech.infernet.protocol.message.PairRequest;
-import tech.infernet.protocol.message.PairResult;
-import tech.infernet.protocol.message.PairingUri;
-import tech.infernet.protocol.message.Payload;
-import tech.infernet.protocol.message.Role;
-import tech.infernet.protocol.spec.ContainerJob;
-import tech.infernet.protocol.spec.Resources;
 import tech.infernet.relay.Relay;
-import tech.infernet.relay.RelayConfig;
 
 /**
  * The phone flow end to end, every part real: a phone (REST, SSE, MQTT only) logs in to a relay,
@@ -72,7 +47,6 @@ import tech.infernet.relay.RelayConfig;
  */
 @ExtendWith(NknDevnetExtension.class)
 class PhoneFlowIT {
-  private static final String IMAGE = "localhost/infernet-busybox:1";
   private static final String FCM_TOKEN = "e2e-phone-token-" + "x".repeat(140);
   private static final List<String> RELAY_LOG = java.util.Collections.synchronizedList(new ArrayList<>());
   private static final Handler CAPTURE = new Handler() {
@@ -92,55 +66,22 @@ class PhoneFlowIT {
   };
 
   @TempDir static Path dir;
-  static Vertx vertx;
+  static Stack stack;
   static LocalFcmServer fcm;
   static Relay relay;
-  static Agent agent;
-  static int agentApiPort;
 
   @BeforeAll
   static void start(NknDevnet devnet) throws Exception {
     Logger.getLogger("").addHandler(CAPTURE);
-    Path repo = Path.of(System.getProperty("infernet.repo.dir", ".")).toAbsolutePath();
-    while (!Files.exists(repo.resolve("scripts/lib/demo-image.sh"))) {
-      repo = repo.getParent(); // run from a module directory, Maven names that as the project dir
-    }
-    Process image = new ProcessBuilder(repo.resolve("scripts/lib/demo-image.sh").toString()).inheritIO().start();
-    assertEquals(0, image.waitFor(), "building the demo image");
-
-    vertx = Vertx.vertx();
-    fcm = new LocalFcmServer(vertx, true);
-    relay = Relay.start(vertx, new RelayConfig(dir.resolve("relay"), List.of(devnet.seedRpcAddress()), "relay",
-        "127.0.0.1", 0, 0, -1, null, Duration.ofSeconds(2)),
-        new FcmPushSender(fcm.app("e2e-" + UUID.randomUUID()), Duration.ofHours(1)));
-
-    agentApiPort = freePort();
-    Path agentDir = dir.resolve("agent");
-    AgentConfig cfg = ConfigLoader.load(null, agentDir, Map.of(
-        "INFERNET_AGENT_NKN_SEED_RPC", devnet.seedRpcAddress(),
-        "INFERNET_AGENT_NKN_RELAYS", relay.address(),
-        "INFERNET_AGENT_API_PORT", Integer.toString(agentApiPort)));
-    agent = Agent.start(cfg, Identity.create(cfg.identityFile()));
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (!(relay.onNkn() && agentStatus().contains("\"connected\":true"))) {
-      assertTrue(System.nanoTime() < end, "relay and agent join NKN within 90 s");
-      Thread.sleep(250);
-    }
+    stack = new Stack(devnet, dir);
+    fcm = stack.fcm;
+    relay = stack.relay;
   }
 
   @AfterAll
   static void stop() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (relay != null) {
-      relay.close();
-    }
-    if (fcm != null) {
-      fcm.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
+    if (stack != null) {
+      stack.close();
     }
     Logger.getLogger("").removeHandler(CAPTURE);
   }
@@ -148,23 +89,13 @@ class PhoneFlowIT {
   @Test
   @Timeout(300)
   void aPhoneRunsAJobThroughTheRelayIsPushedWhenAwayAndTheRelayNeverHoldsThePayloadInClear() throws Exception {
-    Phone phone = new Phone("http://127.0.0.1:" + relay.httpPort());
-    phone.login();
+    Stack.PairedPhone paired = stack.pairedPhone();
+    Phone phone = paired.phone();
+    byte[] agentKey = paired.agentKey();
+    String agentPath = paired.agentPath();
     assertEquals(200, phone.send("PUT", "/v1/push-tokens/" + FCM_TOKEN, "{\"platform\":\"android\"}").statusCode());
-
-    // Pairing: the agent's owner prints a link; the phone links the agent at the relay and pairs through it.
-    PairingUri pairing = PairingUri.parse(new JsonObject(agentApi("POST", "/pairings",
-        "{\"role\":\"submitter\",\"ttlSeconds\":600}")).getString("uri"));
-    byte[] agentKey = HexFormat.of().parseHex(pairing.agentPublicKeyHex());
-    String agentKeyId = tech.infernet.mobile.auth.KeyIds.of(agentKey);
-    String agentPath = "/v1/agents/" + agentKeyId;
-    HttpResponse<String> linked = phone.send("PUT", agentPath,
-        new JsonObject().put("address", pairing.agentAddress()).encode());
-    assertEquals(200, linked.statusCode(), linked.body());
-    Payload paired = phone.request(agentPath + "/requests", agentKey, new PairRequest("pair-1", pairing.secret(), "phone"));
-    assertEquals(Role.SUBMITTER, assertInstanceOf(PairResult.class, paired).role());
     JsonObject listed = new JsonObject(phone.send("GET", "/v1/agents", null).body()).getJsonArray("agents").getJsonObject(0);
-    assertEquals(agentKeyId, listed.getString("agentKeyId"));
+    assertEquals(tech.infernet.mobile.auth.KeyIds.of(agentKey), listed.getString("agentKeyId"));
     assertTrue(listed.getBoolean("online"), "the agent answered through the relay: " + listed);
 
     // Job 1, watched live over SSE (acknowledged) and MQTT (QoS 1): no push for it.
@@ -174,7 +105,7 @@ class PhoneFlowIT {
     List<JsonObject> live;
     String jobId1;
     try (Phone.SseStream sse = phone.sse("/v1/events", null)) {
-      jobId1 = submit(phone, agentKey, secret1);
+      jobId1 = paired.submit("echo " + secret1);
       live = untilTerminal(sse.events(), jobId1, phone, true);
     }
     List<JobEvent> opened = openAll(phone, agentKey, live);
@@ -196,7 +127,7 @@ class PhoneFlowIT {
 
     // Job 2 while the phone is away (no live channel): pushed for each status change.
     String secret2 = "e2e-secret-" + UUID.randomUUID();
-    String jobId2 = submit(phone, agentKey, secret2);
+    String jobId2 = paired.submit("echo " + secret2);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (pushes(jobId2).stream().noneMatch(p -> p.getString("status").equals("succeeded"))) {
       assertTrue(System.nanoTime() < end, "pushed for job 2: " + fcm.accepted);
@@ -245,14 +176,8 @@ class PhoneFlowIT {
     }
   }
 
-  private static String submit(Phone phone, byte[] agentKey, String secret) throws Exception {
-    ContainerJob job = new ContainerJob(IMAGE, List.of("sh", "-c", "echo " + secret), Map.of(), Resources.DEFAULT, 60, false);
-    Payload accepted = phone.request("/v1/jobs", agentKey, new JobSubmit("submit-" + UUID.randomUUID(), job));
-    return assertInstanceOf(JobAccepted.class, accepted).jobId();
-  }
-
   /** Events of jobId from the stream until its terminal one (acknowledging each when asked). */
-  private static List<JsonObject> untilTerminal(BlockingQueue<JsonObject> events, String jobId, Phone phone, boolean ack)
+  static List<JsonObject> untilTerminal(BlockingQueue<JsonObject> events, String jobId, Phone phone, boolean ack)
       throws Exception {
     List<JsonObject> out = new ArrayList<>();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -272,7 +197,7 @@ class PhoneFlowIT {
     }
   }
 
-  private static List<JobEvent> openAll(Phone phone, byte[] agentKey, List<JsonObject> events) throws Exception {
+  static List<JobEvent> openAll(Phone phone, byte[] agentKey, List<JsonObject> events) throws Exception {
     List<JobEvent> out = new ArrayList<>();
     for (JsonObject e : events) {
       out.add(assertInstanceOf(JobEvent.class, phone.open(e.getString("envelope"), agentKey)));
@@ -280,7 +205,7 @@ class PhoneFlowIT {
     return out;
   }
 
-  private static void assertGapFree(List<JobEvent> events) {
+  static void assertGapFree(List<JobEvent> events) {
     for (int i = 0; i < events.size(); i++) {
       assertEquals(i + 1, events.get(i).seq(), "per-job sequence with no gap or duplicate: " + events);
     }
@@ -310,30 +235,5 @@ class PhoneFlowIT {
     c.subscribe("u/" + phone.keyId + "/jobs/#", 1,
         (topic, msg) -> into.add(new JsonObject(new String(msg.getPayload(), StandardCharsets.UTF_8))));
     return c;
-  }
-
-  private static String agentStatus() {
-    try {
-      return agentApi("GET", "/status", null);
-    } catch (Exception e) {
-      return "";
-    }
-  }
-
-  private static String agentApi(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentApiPort + path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());
-    }
-    return r.body();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
