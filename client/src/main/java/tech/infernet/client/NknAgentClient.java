@@ -2,14 +2,12 @@ package tech.infernet.client;
 
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import tech.infernet.nkn.NknAccount;
@@ -41,7 +39,8 @@ import tech.infernet.protocol.spec.JobSpec;
 /**
  * Talks to Infernet agents over NKN: every request and reply is an envelope signed by its sender
  * and sealed to its recipient. Job events that agents push arrive through {@link #onEvent},
- * each (agent, job, sequence) once and in order, and are acknowledged so the agent stops resending.
+ * each (agent, job, sequence) once and in sequence order however NKN ordered them
+ * ({@link EventOrder}), and are acknowledged so the agent stops resending.
  */
 public final class NknAgentClient implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(NknAgentClient.class.getName());
@@ -50,12 +49,12 @@ public final class NknAgentClient implements AutoCloseable {
   private final SecureChannel channel;
   private final boolean ownsNkn;
   private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
-  private final Map<String, Long> delivered = new ConcurrentHashMap<>();
-  private final ExecutorService events = Executors.newSingleThreadExecutor(runnable -> {
+  private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "infernet-client-events");
     thread.setDaemon(true);
     return thread;
   });
+  private final EventOrder order = new EventOrder(events, 1000, this::handOver);
 
   public NknAgentClient(NknClient nkn, SecureChannel channel) {
     this(nkn, channel, false);
@@ -150,23 +149,20 @@ public final class NknAgentClient implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "ignored unexpected " + in.payload().type() + " from " + message.source());
       return;
     }
-    // Acknowledged only after the listeners had it: an event is never acked and then lost.
-    events.execute(() -> {
-      deliverOnce(in.senderHex(), event);
-      if (message.canReply()) {
-        message.reply(channel.seal(in.sender(), new EventAck(event.jobId(), event.seq())));
-      }
-    });
+    // Acknowledged only after the listeners had it (and every earlier event of its job): an
+    // event is never acked and then lost.
+    try {
+      events.execute(() -> order.accept(in.senderHex(), event, () -> {
+        if (message.canReply()) {
+          message.reply(channel.seal(in.sender(), new EventAck(event.jobId(), event.seq())));
+        }
+      }));
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // closing: unacknowledged, so the agent sends it again to whoever listens next
+    }
   }
 
-  /** Hands an event to the listeners unless this (agent, job, seq) or a later one was handed over already. */
-  private void deliverOnce(String agentKey, JobEvent event) {
-    String job = agentKey + "/" + event.jobId();
-    Long last = delivered.get(job);
-    if (last != null && event.seq() <= last) {
-      return;
-    }
-    delivered.put(job, event.seq());
+  private void handOver(JobEvent event) {
     for (Consumer<JobEvent> listener : listeners) {
       try {
         listener.accept(event);

@@ -9,9 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import tech.infernet.agent.jobs.Json;
@@ -20,7 +25,6 @@ import tech.infernet.agent.store.OutboxEntry;
 import tech.infernet.agent.store.Store;
 import tech.infernet.client.SecureChannel;
 import tech.infernet.nkn.NknClient;
-import tech.infernet.nkn.NknException;
 import tech.infernet.nkn.NknReply;
 import tech.infernet.protocol.ProtocolException;
 import tech.infernet.protocol.message.EventAck;
@@ -30,25 +34,34 @@ import tech.infernet.protocol.message.JobEvent;
 /**
  * Delivers job events from the outbox to their owners over NKN, at least once: each event is
  * sent as a sealed {@code job.event} and counts as delivered only when the owner's sealed
- * {@code event.ack} for that (job, seq) comes back. An owner whose requests came through a
- * carrier (a relay; its last known address holds another key) is reached through that carrier:
- * the owner's sealed event goes inside an {@code event.carry} sealed to the carrier, and the
- * carrier's {@code event.ack} (it has stored the event) counts. Events of one owner go one at a time, oldest
- * first, so an owner sees them in order. A stored event wakes delivery at once; an owner that is
- * offline is retried every interval.
+ * {@code event.ack} for that (job, seq) comes back. An owner's events go out back to back in
+ * order, up to {@value #WINDOW} awaiting their acknowledgement at once; NKN may reorder them, and
+ * the client puts them back in order (it acknowledges an event only once it has handed it, and
+ * every earlier one, over). A stored event wakes delivery at once; an owner that does not answer
+ * is retried with backoff.
+ *
+ * <p>An owner whose requests came through a carrier (a relay; its last known address holds another
+ * key) is reached through that carrier: the owner's sealed event goes inside an {@code event.carry}
+ * sealed to the carrier, and the carrier's {@code event.ack} (it has stored the event) counts.
+ * Those go one at a time, so the carrier stores them in order.
  */
 final class EventDelivery implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EventDelivery.class.getName());
   private static final int BATCH = 500;
+  /** Events of one directly reached owner awaiting acknowledgement at once. */
+  static final int WINDOW = 64;
+  private static final long FIRST_BACKOFF_MS = 2_000;
+  private static final long MAX_BACKOFF_MS = 60_000;
   private final Store store;
   private final FaceStore faces;
   private final NknClient nkn;
   private final SecureChannel channel;
   /** Owners whose last delivery failed, and when to try them again: one away owner must not stall the rest. */
-  private final Map<String, long[]> backoff = new java.util.concurrent.ConcurrentHashMap<>();
-  private static final long FIRST_BACKOFF_MS = 2_000;
-  private static final long MAX_BACKOFF_MS = 60_000;
-  private final java.util.concurrent.atomic.AtomicBoolean woken = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Map<String, long[]> backoff = new ConcurrentHashMap<>();
+  /** Outbox ids sent and not yet acknowledged (or failed), and how many per owner. */
+  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicInteger> inFlightPerOwner = new ConcurrentHashMap<>();
+  private final AtomicBoolean woken = new AtomicBoolean();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "event-delivery");
     t.setDaemon(true);
@@ -66,13 +79,17 @@ final class EventDelivery implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::drainSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** A new event was stored: deliver now instead of at the next interval (wake-ups coalesce). */
+  /** A new event was stored (or one was acknowledged): deliver now instead of at the next interval. */
   void wake() {
     if (woken.compareAndSet(false, true)) {
-      timer.execute(() -> {
+      try {
+        timer.execute(() -> {
+          woken.set(false);
+          drainSafely();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
         woken.set(false);
-        drainSafely();
-      });
+      }
     }
   }
 
@@ -84,7 +101,7 @@ final class EventDelivery implements AutoCloseable {
     }
   }
 
-  /** One round: every owner with pending events gets them in order until one is not acknowledged. */
+  /** One round: sends every owner's pending events that are not in flight yet, oldest first. */
   void drain() {
     Map<String, List<OutboxEntry>> byRecipient = new LinkedHashMap<>();
     for (OutboxEntry entry : store.pendingOutbox(BATCH)) {
@@ -105,35 +122,65 @@ final class EventDelivery implements AutoCloseable {
       if (address.isEmpty()) {
         continue; // the owner has not spoken to us over NKN yet; its events wait
       }
-      List<Long> delivered = new ArrayList<>();
+      boolean carried = !SecureChannel.publicKeyOf(address.get()).equals(owner.getKey());
+      AtomicInteger sending = inFlightPerOwner.computeIfAbsent(owner.getKey(), k -> new AtomicInteger());
       for (OutboxEntry entry : owner.getValue()) {
-        if (!deliver(owner.getKey(), address.get(), entry)) {
-          long next = wait == null ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, wait[1] * 2);
-          backoff.put(owner.getKey(), new long[] {System.currentTimeMillis() + next, next});
+        if (sending.get() >= (carried ? 1 : WINDOW)) {
           break;
         }
-        backoff.remove(owner.getKey());
-        delivered.add(entry.id());
-      }
-      if (!delivered.isEmpty()) {
-        store.markDelivered(delivered).join();
+        if (inFlight.add(entry.id())) {
+          sending.incrementAndGet();
+          send(owner.getKey(), address.get(), entry, sending);
+        }
       }
     }
   }
 
-  private boolean deliver(String ownerHex, String address, OutboxEntry entry) {
+  private void send(String ownerHex, String address, OutboxEntry entry, AtomicInteger sending) {
     JobEvent event = toWire(entry.event());
-    byte[] sealed = channel.seal(HexFormat.of().parseHex(ownerHex), event);
-    String acker = SecureChannel.publicKeyOf(address);
-    byte[] message = acker.equals(ownerHex) ? sealed : channel.seal(HexFormat.of().parseHex(acker),
-        new EventCarry(ownerHex, event.jobId(), event.seq(), statusOf(event), sealed));
+    CompletableFuture<Boolean> acked;
     try {
-      NknReply reply = nkn.sendAndWait(address, message);
+      byte[] sealed = channel.seal(HexFormat.of().parseHex(ownerHex), event);
+      String acker = SecureChannel.publicKeyOf(address);
+      byte[] message = acker.equals(ownerHex) ? sealed : channel.seal(HexFormat.of().parseHex(acker),
+          new EventCarry(ownerHex, event.jobId(), event.seq(), statusOf(event), sealed));
+      acked = nkn.send(address, message).thenApply(reply -> isAck(reply, acker, event));
+    } catch (RuntimeException e) {
+      acked = CompletableFuture.failedFuture(e);
+    }
+    acked.whenComplete((ok, error) -> {
+      if (error == null && ok) {
+        backoff.remove(ownerHex);
+        // Still "in flight" until stored as delivered, so that no round sends it again meanwhile.
+        store.markDelivered(List.of(entry.id())).whenComplete((v, e) -> settle(entry, sending, true));
+      } else {
+        LOG.fine("event " + event.jobId() + "#" + event.seq() + " to " + address + " not acknowledged: "
+            + (error == null ? "not an ack" : error.getMessage()));
+        long[] wait = backoff.get(ownerHex);
+        long next = wait == null ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, wait[1] * 2);
+        if (wait == null || System.currentTimeMillis() >= wait[0]) {
+          backoff.put(ownerHex, new long[] {System.currentTimeMillis() + next, next});
+        }
+        settle(entry, sending, false);
+      }
+    });
+  }
+
+  private void settle(OutboxEntry entry, AtomicInteger sending, boolean delivered) {
+    inFlight.remove(entry.id());
+    sending.decrementAndGet();
+    if (delivered) {
+      wake(); // room in the window for the owner's next events
+    }
+  }
+
+  private boolean isAck(NknReply reply, String ackerHex, JobEvent event) {
+    try {
       SecureChannel.Inbound ack = channel.open(reply.source(), reply.data());
-      return ack.senderHex().equals(acker) && ack.payload() instanceof EventAck a
+      return ack.senderHex().equals(ackerHex) && ack.payload() instanceof EventAck a
           && a.jobId().equals(event.jobId()) && a.seq() == event.seq();
-    } catch (NknException | ProtocolException e) {
-      LOG.fine("event " + event.jobId() + "#" + event.seq() + " to " + address + " not acknowledged: " + e.getMessage());
+    } catch (ProtocolException e) {
+      LOG.fine("an answer to event " + event.jobId() + "#" + event.seq() + " did not open: " + e.getMessage());
       return false;
     }
   }

@@ -22,6 +22,7 @@ import tech.infernet.nkn.NknClient;
 import tech.infernet.nkn.NknClientOptions;
 import tech.infernet.nkn.NknMessage;
 import tech.infernet.protocol.ErrorCode;
+import tech.infernet.protocol.InMemoryReplayCache;
 import tech.infernet.protocol.KeyPair;
 import tech.infernet.protocol.ProtocolException;
 import tech.infernet.protocol.Receiver;
@@ -89,7 +90,12 @@ public final class NknFace implements AutoCloseable {
     NknClient nkn = NknClient.connect(NknAccount.fromSeed(identitySeed),
         NknClientOptions.builder(config.seedRpc()).identifier(config.identifier()).build());
     AgentRequests requests = new AgentRequests(engine, faces, access, config, info);
-    EventDelivery delivery = new EventDelivery(engine.store(), faces, nkn, channel);
+    // Acknowledgements of our own events need no durable replay record: an ack names the (job, seq)
+    // it acknowledges, so a replayed one can only repeat itself. Keeping them off face.db spares an
+    // fsync per event on the thread that also checks incoming requests.
+    SecureChannel deliveryChannel = new SecureChannel(identity, new InMemoryReplayCache(), Clock.systemUTC(),
+        new Receiver.Options(Duration.ofSeconds(120), config.maxEnvelopeBytes()));
+    EventDelivery delivery = new EventDelivery(engine.store(), faces, nkn, deliveryChannel);
     NknFace face = new NknFace(nkn, faces, channel, access, requests, delivery, config);
     nkn.onMessage(face::accept);
     engine.store().onEvent(event -> delivery.wake());
