@@ -40,10 +40,28 @@ public final class LocalFcmServer implements AutoCloseable {
   private final HttpServer server;
   final int port;
   private final boolean check;
+  private final io.vertx.core.net.SelfSignedCertificate tls;
 
   public LocalFcmServer(Vertx vertx, boolean check) {
+    this(vertx, check, null);
+  }
+
+  /**
+   * With {@code tls}, the server speaks HTTPS with HTTP/2 (ALPN) under a self-signed certificate
+   * for fcm.googleapis.com, as FCM does: for firebase-admin's default HTTP/2 transport
+   * ({@link #appHttp2}).
+   */
+  public LocalFcmServer(Vertx vertx, boolean check, io.vertx.core.net.SelfSignedCertificate tls) {
     this.check = check;
-    this.server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+    this.tls = tls;
+    io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions();
+    if (tls != null) {
+      options.setSsl(true).setUseAlpn(true).setKeyCertOptions(tls.keyCertOptions());
+    }
+    this.server = vertx.createHttpServer(options).requestHandler(req -> req.body().onSuccess(body -> {
+      if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+        http2Requests.incrementAndGet();
+      }
       String expectPath = "/v1/projects/" + PROJECT + "/messages:send";
       if (!req.method().name().equals("POST") || !expectPath.equals(req.path())) {
         violations.add("request to " + req.method() + " " + req.path());
@@ -154,6 +172,52 @@ public final class LocalFcmServer implements AutoCloseable {
         .build();
     return FirebaseApp.initializeApp(options, name);
   }
+
+  /**
+   * A FirebaseApp on firebase-admin's own HTTP/2 transport ({@code ApacheHttp2Transport}, what the
+   * SDK uses against Google), whose client resolves fcm.googleapis.com to this server and trusts
+   * its self-signed certificate. Needs the {@code tls} constructor.
+   */
+  public FirebaseApp appHttp2(String name) throws Exception {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(tls.certificatePath()))) {
+      trust.setCertificateEntry("local-fcm", java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(in));
+    }
+    javax.net.ssl.SSLContext ssl = org.apache.hc.core5.ssl.SSLContexts.custom().loadTrustMaterial(trust, null).build();
+    org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager connections =
+        org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(100).setMaxConnPerRoute(100)
+            .setDefaultTlsConfig(org.apache.hc.client5.http.config.TlsConfig.custom()
+                .setVersionPolicy(org.apache.hc.core5.http2.HttpVersionPolicy.FORCE_HTTP_2).build())
+            .setTlsStrategy(org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder.create().setSslContext(ssl).build())
+            .setDnsResolver(new org.apache.hc.client5.http.SystemDefaultDnsResolver() {
+              @Override
+              public java.net.InetAddress[] resolve(String host) {
+                return new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()};
+              }
+
+              @Override
+              public java.util.List<java.net.InetSocketAddress> resolve(String host, int ignoredPort) {
+                return List.of(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+              }
+            })
+            .build();
+    org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client =
+        com.google.firebase.internal.ApacheHttp2Transport.defaultHttpAsyncClientBuilder()
+            .setConnectionManager(connections).build();
+    client.start();
+    FirebaseOptions options = FirebaseOptions.builder()
+        .setProjectId(PROJECT)
+        .setCredentials(new RefreshingCredentials())
+        .setHttpTransport(new com.google.firebase.internal.ApacheHttp2Transport(client))
+        .build();
+    return FirebaseApp.initializeApp(options, name);
+  }
+
+  /** Requests that came over HTTP/2 (the rest came over HTTP/1.1). */
+  public final java.util.concurrent.atomic.AtomicLong http2Requests = new java.util.concurrent.atomic.AtomicLong();
 
   /** Credentials that "refresh" to the same test token, as service-account credentials refresh. */
   static final class RefreshingCredentials extends GoogleCredentials {

@@ -96,6 +96,29 @@ class PushTest {
   }
 
   @Test
+  void theSdksDefaultHttp2TransportDeliversTheSameMessagesAndErrors() throws Exception {
+    LocalFcmServer h2 = new LocalFcmServer(vertx, true,
+        io.vertx.core.net.SelfSignedCertificate.create("fcm.googleapis.com"));
+    FirebaseApp h2App = h2.appHttp2("push-test-h2-" + System.nanoTime());
+    try {
+      FcmPushSender sender = new FcmPushSender(h2App, Duration.ofHours(1));
+      String ok = token("h2ok");
+      String gone = token("h2gone");
+      h2.script(gone, new Answer(404, "UNREGISTERED", null));
+      List<PushOutcome> out = sender.sendMessages(List.of(ok, gone), List.of(
+          sender.message(ok, new PushMessage("job-1", "running", 7, false)),
+          sender.message(gone, new PushMessage("job-1", "running", 7, false)))).get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(PushOutcome.Kind.SENT, out.get(0).kind());
+      assertEquals(PushOutcome.Kind.DROP_TOKEN, out.get(1).kind(), out.get(1).toString());
+      assertEquals(2, h2.http2Requests.get(), "both requests over HTTP/2");
+      assertEquals(List.of(), h2.violations);
+    } finally {
+      h2App.delete();
+      h2.close();
+    }
+  }
+
+  @Test
   void fcmErrorContract() throws Exception {
     String gone = token("gone");
     String mismatch = token("mismatch");
