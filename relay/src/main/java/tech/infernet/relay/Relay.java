@@ -82,10 +82,16 @@ public final class Relay implements AutoCloseable {
     byte[] secret = MobileApi.loadOrCreateSecret(cfg.stateDir().resolve("mobile.secret"));
     MobileApi.Options options = MobileApi.Options.defaults(cfg.stateDir().resolve("relay.db"), nkn.address(), secret)
         .withPorts(cfg.host(), cfg.httpPort(), cfg.mqttPort(), cfg.mqttWsPort());
-    NknCarrier carrier = new NknCarrier(nkn);
-    MobileApi api = MobileApi.start(vertx, options, carrier, push, alert -> LOG.severe("operator: " + alert)).await();
-    carrier.attach(api.agentLinks());
     FileReplayCache replays = FileReplayCache.open(cfg.stateDir().resolve("replays.bin"), 100_000);
+    NknCarrier carrier = new NknCarrier(nkn);
+    MobileApi api;
+    try {
+      api = MobileApi.start(vertx, options, carrier, push, alert -> LOG.severe("operator: " + alert)).await();
+    } catch (RuntimeException e) {
+      replays.close();
+      throw e;
+    }
+    carrier.attach(api.agentLinks());
     SecureChannel channel = new SecureChannel(identity, replays, Clock.systemUTC(),
         new Receiver.Options(Duration.ofSeconds(120), MAX_ENVELOPE_BYTES));
     CarriedEvents events = new CarriedEvents(channel, api, MAX_ENVELOPE_BYTES);
