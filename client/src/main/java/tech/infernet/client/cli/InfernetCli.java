@@ -217,12 +217,27 @@ public final class InfernetCli {
       }
     }
 
-    /** Prints events as they arrive; {@link #until} waits for the job's terminal state. */
+    /**
+     * Prints events as they arrive, one line each, except {@code token} events: their text is
+     * printed as it is, inline, so a generated answer reads like a chat; the next other event
+     * starts on a new line. {@link #until} waits for the job's terminal state.
+     */
     static final class Follower {
       private final Map<String, CountDownLatch> ends = new java.util.concurrent.ConcurrentHashMap<>();
+      private boolean midLine; // token text was printed and its line not ended (events come on one thread)
 
       Follower(NknAgentClient client, PrintWriter out) {
         client.onEvent(event -> {
+          if ("token".equals(event.kind()) && event.data().get("text") instanceof String text) {
+            out.print(text);
+            out.flush();
+            midLine = text.isEmpty() ? midLine : !text.endsWith("\n");
+            return;
+          }
+          if (midLine) {
+            out.println();
+            midLine = false;
+          }
           out.println(event.jobId() + " #" + event.seq() + " " + event.kind() + " " + event.data());
           Object state = event.data().get("state");
           if ("state".equals(event.kind()) && state != null && TERMINAL.contains(state.toString())) {
