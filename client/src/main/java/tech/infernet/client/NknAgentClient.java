@@ -1,5 +1,7 @@
 package tech.infernet.client;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +16,7 @@ import tech.infernet.nkn.NknAccount;
 import tech.infernet.nkn.NknClient;
 import tech.infernet.nkn.NknClientOptions;
 import tech.infernet.nkn.NknMessage;
+import tech.infernet.protocol.ErrorCode;
 import tech.infernet.protocol.InMemoryReplayCache;
 import tech.infernet.protocol.KeyPair;
 import tech.infernet.protocol.ProtocolException;
@@ -28,6 +31,8 @@ import tech.infernet.protocol.message.JobEvent;
 import tech.infernet.protocol.message.JobGet;
 import tech.infernet.protocol.message.JobList;
 import tech.infernet.protocol.message.JobPage;
+import tech.infernet.protocol.message.JobResult;
+import tech.infernet.protocol.message.JobResultGet;
 import tech.infernet.protocol.message.JobStatus;
 import tech.infernet.protocol.message.JobSubmit;
 import tech.infernet.protocol.message.PairRequest;
@@ -35,6 +40,8 @@ import tech.infernet.protocol.message.PairResult;
 import tech.infernet.protocol.message.PairingUri;
 import tech.infernet.protocol.message.Payload;
 import tech.infernet.protocol.spec.JobSpec;
+import tech.infernet.protocol.spec.JobSpecs;
+import tech.infernet.protocol.transfer.Manifest;
 
 /**
  * Talks to Infernet agents over NKN: every request and reply is an envelope signed by its sender
@@ -55,6 +62,7 @@ public final class NknAgentClient implements AutoCloseable {
     return thread;
   });
   private final EventOrder order = new EventOrder(events, 1000, this::handOver);
+  private final Transfers transfers;
 
   public NknAgentClient(NknClient nkn, SecureChannel channel) {
     this(nkn, channel, false);
@@ -64,6 +72,7 @@ public final class NknAgentClient implements AutoCloseable {
     this.nkn = nkn;
     this.channel = channel;
     this.ownsNkn = ownsNkn;
+    this.transfers = new Transfers(nkn, this);
     nkn.onMessage(this::onNknMessage);
   }
 
@@ -83,8 +92,27 @@ public final class NknAgentClient implements AutoCloseable {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
+  /**
+   * Submits a job. A spec whose JSON is over {@link Manifest#INLINE_MAX} bytes is first put to the
+   * agent through a transfer ({@link Transfers}) and then submitted by its SHA-256.
+   */
   public CompletableFuture<JobAccepted> submit(String agent, JobSpec spec) {
-    return request(agent, id -> new JobSubmit(id, spec), JobAccepted.class);
+    byte[] json = JobSpecs.toJson(spec).getBytes(StandardCharsets.UTF_8);
+    if (json.length <= Manifest.INLINE_MAX) {
+      return request(agent, id -> new JobSubmit(id, spec), JobAccepted.class);
+    }
+    return CompletableFuture.supplyAsync(() -> transfers.put(agent, json), transfers.executor())
+        .thenCompose(sha256 -> request(agent, id -> JobSubmit.byReference(id, sha256), JobAccepted.class));
+  }
+
+  /**
+   * Fetches a finished job's result into {@code destination}: inline from the reply when small,
+   * else in chunks over an NKN session, each verified against the signed manifest. An interrupted
+   * fetch leaves {@code destination.part}; fetching again resumes from the chunks it holds.
+   */
+  public CompletableFuture<ResultFile> fetchResult(String agent, String jobId, Path destination) {
+    return request(agent, id -> new JobResultGet(id, jobId), JobResult.class)
+        .thenApplyAsync(result -> transfers.get(agent, result, destination), transfers.executor());
   }
 
   public CompletableFuture<JobStatus> get(String agent, String jobId) {
@@ -116,25 +144,38 @@ public final class NknAgentClient implements AutoCloseable {
       Class<R> replyType) {
     Payload.Request request = build.apply(UUID.randomUUID().toString());
     byte[] agentKey = HexFormat.of().parseHex(SecureChannel.publicKeyOf(agent));
-    return nkn.send(agent, channel.seal(agentKey, request)).thenApply(reply -> {
-      SecureChannel.Inbound in;
-      try {
-        in = channel.open(reply.source(), reply.data());
-      } catch (ProtocolException e) {
-        throw new AgentException(e.code(), "the agent's reply was refused: " + e.getMessage(), null);
-      }
-      if (!in.senderHex().equals(SecureChannel.publicKeyOf(agent))) {
-        throw new AgentException(tech.infernet.protocol.ErrorCode.BAD_KEY, "reply signed by another key", null);
-      }
-      if (in.payload() instanceof ErrorReply error) {
-        throw AgentException.of(error);
-      }
-      if (!replyType.isInstance(in.payload()) || !request.id().equals(((Payload.Reply) in.payload()).re())) {
-        throw new AgentException(tech.infernet.protocol.ErrorCode.BAD_PAYLOAD,
-            "expected " + replyType.getSimpleName() + " for request " + request.id() + ", got " + in.payload().type(), null);
-      }
-      return replyType.cast(in.payload());
-    });
+    return nkn.send(agent, channel.seal(agentKey, request))
+        .thenApply(reply -> openReply(agent, request.id(), reply.source(), reply.data(), replyType));
+  }
+
+  /**
+   * Opens the agent's answer to request {@code requestId}: an envelope from the agent's key, a
+   * reply of that type to that request, or its error as an {@link AgentException}.
+   */
+  <R extends Payload.Reply> R openReply(String agent, String requestId, String nknSource, byte[] envelope,
+      Class<R> replyType) {
+    SecureChannel.Inbound in;
+    try {
+      in = channel.open(nknSource, envelope);
+    } catch (ProtocolException e) {
+      throw new AgentException(e.code(), "the agent's reply was refused: " + e.getMessage(), null);
+    }
+    if (!in.senderHex().equals(SecureChannel.publicKeyOf(agent))) {
+      throw new AgentException(ErrorCode.BAD_KEY, "reply signed by another key", null);
+    }
+    if (in.payload() instanceof ErrorReply error) {
+      throw AgentException.of(error);
+    }
+    if (!replyType.isInstance(in.payload()) || !requestId.equals(((Payload.Reply) in.payload()).re())) {
+      throw new AgentException(ErrorCode.BAD_PAYLOAD,
+          "expected " + replyType.getSimpleName() + " for request " + requestId + ", got " + in.payload().type(), null);
+    }
+    return replyType.cast(in.payload());
+  }
+
+  /** A binary envelope of payload, signed by us and sealed to the agent at that NKN address. */
+  byte[] sealTo(String agent, Payload payload) {
+    return channel.seal(HexFormat.of().parseHex(SecureChannel.publicKeyOf(agent)), payload);
   }
 
   private void onNknMessage(NknMessage message) {
@@ -175,6 +216,7 @@ public final class NknAgentClient implements AutoCloseable {
   @Override
   public void close() {
     events.shutdown();
+    transfers.close();
     if (ownsNkn) {
       nkn.close();
     }

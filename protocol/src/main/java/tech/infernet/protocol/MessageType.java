@@ -25,7 +25,16 @@ public enum MessageType {
    * that reaches the owner, with the clear job id, sequence and status the carrier needs to store,
    * route and push it. Acknowledged by the carrier with {@code event.ack}.
    */
-  EVENT_CARRY("event.carry", 11);
+  EVENT_CARRY("event.carry", 11),
+  /** A finished job's result: inline when small, else its manifest for a {@code transfer.open} get. */
+  JOB_RESULT("job.result", 12),
+  /**
+   * The first frame on an NKN session that moves content in chunks: get a result, or put content
+   * (a large job spec) for a later {@code job.submit} by reference.
+   */
+  TRANSFER_OPEN("transfer.open", 13),
+  /** The receiver of a put holds the whole content, verified and durable. */
+  TRANSFER_DONE("transfer.done", 14);
 
   private static final Map<String, MessageType> BY_NAME = new HashMap<>();
   private static final MessageType[] BY_CODE = new MessageType[256];

@@ -113,6 +113,13 @@ public final class FuzzTargets {
     } catch (java.io.IOException e) {
       throw new AssertionError("a byte array stream does not fail", e);
     }
+    try {
+      tech.infernet.protocol.transfer.SessionFrames.readEnvelope(new ByteArrayInputStream(data), 4096);
+    } catch (ProtocolException expected) {
+      requireCode(expected);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("a byte array stream does not fail", e);
+    }
   }
 
   static final List<String> TARGETS = List.of("binaryEnvelope", "jsonEnvelope", "payload", "jobSpec", "nosana", "transfer");

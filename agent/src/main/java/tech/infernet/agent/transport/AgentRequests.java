@@ -1,6 +1,7 @@
 package tech.infernet.agent.transport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,7 @@ import tech.infernet.agent.jobs.JobState;
 import tech.infernet.agent.jobs.Json;
 import tech.infernet.agent.jobs.SpecException;
 import tech.infernet.agent.store.Store;
+import tech.infernet.agent.store.StoredResult;
 import tech.infernet.protocol.ErrorCode;
 import tech.infernet.protocol.message.AgentInfo;
 import tech.infernet.protocol.message.AgentInfoRequest;
@@ -23,6 +25,8 @@ import tech.infernet.protocol.message.JobCancelled;
 import tech.infernet.protocol.message.JobGet;
 import tech.infernet.protocol.message.JobList;
 import tech.infernet.protocol.message.JobPage;
+import tech.infernet.protocol.message.JobResult;
+import tech.infernet.protocol.message.JobResultGet;
 import tech.infernet.protocol.message.JobStatus;
 import tech.infernet.protocol.message.JobSubmit;
 import tech.infernet.protocol.message.JobView;
@@ -30,6 +34,9 @@ import tech.infernet.protocol.message.PairRequest;
 import tech.infernet.protocol.message.PairResult;
 import tech.infernet.protocol.message.Payload;
 import tech.infernet.protocol.message.Role;
+import tech.infernet.protocol.spec.JobSpec;
+import tech.infernet.protocol.spec.JobSpecs;
+import tech.infernet.protocol.transfer.Manifest;
 
 /**
  * Carries out one authenticated request for one key, within what its role allows:
@@ -44,14 +51,19 @@ final class AgentRequests {
   private final Access access;
   private final FaceConfig config;
   private final Supplier<AgentInfo> info;
+  private final Uploads uploads;
+  private final ResultContent results;
 
-  AgentRequests(JobEngine engine, FaceStore faces, Access access, FaceConfig config, Supplier<AgentInfo> info) {
+  AgentRequests(JobEngine engine, FaceStore faces, Access access, FaceConfig config, Supplier<AgentInfo> info,
+      Uploads uploads, ResultContent results) {
     this.engine = engine;
     this.store = engine.store();
     this.faces = faces;
     this.access = access;
     this.config = config;
     this.info = info;
+    this.uploads = uploads;
+    this.results = results;
   }
 
   /** A key and the role it holds, if any (an unpaired key may only pair). */
@@ -70,6 +82,8 @@ final class AgentRequests {
       return new JobStatus(get.id(), view(visibleJob(caller, get.jobId())));
     } else if (request instanceof JobList list) {
       return list(caller, list);
+    } else if (request instanceof JobResultGet get) {
+      return result(caller, get);
     } else if (request instanceof JobCancel cancel) {
       return cancel(caller, cancel);
     } else if (request instanceof AgentInfoRequest ask) {
@@ -90,13 +104,14 @@ final class AgentRequests {
       throw new RequestException(ErrorCode.QUOTA_EXCEEDED,
           "this key has " + active + " jobs queued or running; the limit is " + config.maxActiveJobsPerKey());
     }
+    JobSpec spec = submit.spec() != null ? submit.spec() : uploadedSpec(caller, submit.specSha256());
     Job job;
     try {
-      job = engine.submit(caller.keyHex(), Json.write(WireSpecs.toEngineTree(submit.spec()))).join();
+      job = engine.submit(caller.keyHex(), Json.write(WireSpecs.toEngineTree(spec))).join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof SpecException spec) {
-        throw new RequestException(ErrorCode.INVALID_SPEC, spec.getMessage(), spec.field().isEmpty() ? null : spec.field(),
-            spec.code().name().toLowerCase(Locale.ROOT));
+      if (e.getCause() instanceof SpecException bad) {
+        throw new RequestException(ErrorCode.INVALID_SPEC, bad.getMessage(), bad.field().isEmpty() ? null : bad.field(),
+            bad.code().name().toLowerCase(Locale.ROOT));
       }
       throw new RequestException(ErrorCode.INTERNAL, "the job could not be stored");
     }
@@ -104,6 +119,44 @@ final class AgentRequests {
       throw new RequestException(ErrorCode.REJECTED, job.reason());
     }
     return new JobAccepted(submit.id(), job.id().toString(), wire(job.state()));
+  }
+
+  /** The spec the caller put through a transfer, consumed: a submit by reference uses it once. */
+  private JobSpec uploadedSpec(Caller caller, String sha256) throws RequestException {
+    byte[] bytes;
+    try {
+      bytes = uploads.take(caller.keyHex(), sha256);
+    } catch (IOException e) {
+      throw new RequestException(ErrorCode.UNAVAILABLE, "the upload could not be read");
+    }
+    try {
+      return JobSpecs.parse(new String(bytes, StandardCharsets.UTF_8));
+    } catch (tech.infernet.protocol.spec.SpecException e) {
+      String field = e.field().isEmpty() ? "spec" : "spec." + e.field();
+      throw new RequestException(ErrorCode.INVALID_SPEC, field + ": " + e.getMessage(), field, e.error().wireName());
+    }
+  }
+
+  /** A result, to a key that may see the job's output (owners, and submitters for their own jobs). */
+  StoredResult visibleResult(Caller caller, String jobId) throws RequestException {
+    Job job = visibleJob(caller, jobId);
+    if (!SUBMITTERS.contains(caller.role())) {
+      throw new RequestException(ErrorCode.FORBIDDEN, "role " + caller.role().wireName() + " may see status only");
+    }
+    return store.result(job.id()).orElseThrow(() -> new RequestException(ErrorCode.NOT_FOUND,
+        "job " + jobId + " has no result" + (job.state().isTerminal() ? "" : " yet"), "jobId", null));
+  }
+
+  private JobResult result(Caller caller, JobResultGet get) throws RequestException {
+    StoredResult r = visibleResult(caller, get.jobId());
+    if (r.inline() != null && r.size() <= Manifest.INLINE_MAX) {
+      return new JobResult(get.id(), get.jobId(), r.size(), r.sha256(), r.inline(), null);
+    }
+    try {
+      return new JobResult(get.id(), get.jobId(), r.size(), r.sha256(), null, results.manifest(r));
+    } catch (IOException e) {
+      throw new RequestException(ErrorCode.UNAVAILABLE, "the result could not be read: " + e.getMessage());
+    }
   }
 
   private JobPage list(Caller caller, JobList list) {

@@ -37,7 +37,8 @@ import tech.infernet.protocol.message.Role;
  * Every request is a signed envelope sealed to the agent; it is opened (signature, recipient,
  * clock skew, replay), its sender's role looked up, rate-limited, carried out, and answered with
  * an envelope sealed to the sender. Unknown keys get {@code unauthorized} and nothing else. Job
- * events go back to their owners through {@link EventDelivery}.
+ * events go back to their owners through {@link EventDelivery}; large results and job specs move
+ * over NKN sessions through {@link Transfers}.
  */
 public final class NknFace implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NknFace.class.getName());
@@ -52,9 +53,11 @@ public final class NknFace implements AutoCloseable {
   private final EventDelivery delivery;
   private final ExecutorService workers;
   private final FaceConfig config;
+  private final Transfers transfers;
 
   private NknFace(NknClient nkn, FaceStore faces, SecureChannel channel, Access access, AgentRequests requests,
-      EventDelivery delivery, FaceConfig config) {
+      EventDelivery delivery, FaceConfig config, Transfers transfers) {
+    this.transfers = transfers;
     this.nkn = nkn;
     this.faces = faces;
     this.channel = channel;
@@ -89,15 +92,19 @@ public final class NknFace implements AutoCloseable {
     }
     NknClient nkn = NknClient.connect(NknAccount.fromSeed(identitySeed),
         NknClientOptions.builder(config.seedRpc()).identifier(config.identifier()).build());
-    AgentRequests requests = new AgentRequests(engine, faces, access, config, info);
+    Uploads uploads = new Uploads(config.stateDir().resolve("uploads"));
+    ResultContent results = new ResultContent();
+    AgentRequests requests = new AgentRequests(engine, faces, access, config, info, uploads, results);
+    Transfers transfers = new Transfers(nkn, channel, access, requests, uploads, results, config.maxEnvelopeBytes());
     // Acknowledgements of our own events need no durable replay record: an ack names the (job, seq)
     // it acknowledges, so a replayed one can only repeat itself. Keeping them off face.db spares an
     // fsync per event on the thread that also checks incoming requests.
     SecureChannel deliveryChannel = new SecureChannel(identity, new InMemoryReplayCache(), Clock.systemUTC(),
         new Receiver.Options(Duration.ofSeconds(120), config.maxEnvelopeBytes()));
     EventDelivery delivery = new EventDelivery(engine.store(), faces, nkn, deliveryChannel);
-    NknFace face = new NknFace(nkn, faces, channel, access, requests, delivery, config);
+    NknFace face = new NknFace(nkn, faces, channel, access, requests, delivery, config, transfers);
     nkn.onMessage(face::accept);
+    transfers.start();
     engine.store().onEvent(event -> delivery.wake());
     delivery.start(config.deliveryInterval());
     LOG.info("agent on NKN at " + nkn.address());
@@ -190,6 +197,7 @@ public final class NknFace implements AutoCloseable {
 
   @Override
   public void close() {
+    transfers.close();
     delivery.close();
     workers.shutdown();
     try {

@@ -39,6 +39,7 @@ import tech.infernet.protocol.spec.SpecException;
 @Command(name = "infernet", mixinStandardHelpOptions = true, version = "infernet 0.1.0",
     description = "Submit and follow jobs on Infernet agents over NKN (end-to-end sealed envelopes).",
     subcommands = {InfernetCli.Pair.class, InfernetCli.Info.class, InfernetCli.Submit.class, InfernetCli.Watch.class,
+        InfernetCli.Result.class,
         InfernetCli.Get.class, InfernetCli.ListJobs.class, InfernetCli.Cancel.class})
 public final class InfernetCli {
   static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "REJECTED");
@@ -262,6 +263,45 @@ public final class InfernetCli {
     public Integer call() throws Exception {
       try (NknAgentClient client = top.connect()) {
         top.out.println(describe(client.get(top.agent(), jobId).join().job()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "result", description = "Fetch a finished job's result (large ones in verified chunks over an NKN session; "
+      + "an interrupted fetch resumes).")
+  static final class Result implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.ParentCommand InfernetCli top;
+    @Parameters(description = "job id") String jobId;
+    @Option(names = {"-o", "--output"}, description = "write it to this file (default: print it)") Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      try (NknAgentClient client = top.connect()) {
+        if (output != null) {
+          var fetched = client.fetchResult(top.agent(), jobId, output).join();
+          top.out.println(fetched.path() + "  " + fetched.size() + " bytes  sha256 " + fetched.sha256());
+          return 0;
+        }
+        Path dir = Files.createTempDirectory("infernet-result");
+        Path file = dir.resolve("result");
+        try {
+          var fetched = client.fetchResult(top.agent(), jobId, file).join();
+          String text;
+          try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+          } catch (java.nio.charset.CharacterCodingException binary) {
+            throw new IOException("the result is binary (" + fetched.size() + " bytes, sha256 " + fetched.sha256()
+                + "); fetch it into a file with -o FILE");
+          }
+          top.out.print(text);
+          top.out.flush();
+        } finally {
+          Files.deleteIfExists(file);
+          Files.deleteIfExists(dir.resolve("result.part"));
+          Files.deleteIfExists(dir);
+        }
       }
       return 0;
     }

@@ -8,6 +8,7 @@ final class Ids {
   private static final Pattern STATE = Pattern.compile("[a-z][a-z_]{0,31}");
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_.]{0,31}");
   private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private Ids() {}
 
@@ -29,6 +30,10 @@ final class Ids {
 
   static String secret(String v, String field) {
     return match(SECRET, v, field, "16-128 base64url characters");
+  }
+
+  static String sha256(String v, String field) {
+    return match(SHA256, v, field, "a SHA-256, 64 lower-case hex digits");
   }
 
   static String text(String v, String field, int max) {

@@ -12,13 +12,14 @@ public sealed interface Payload permits Payload.Request, Payload.Reply, JobEvent
 
   /** A request: answered by a {@link Reply} of the same type, or by an {@link ErrorReply}. */
   sealed interface Request extends Payload
-      permits JobSubmit, JobCancel, JobGet, JobList, AgentInfoRequest, PairRequest {
+      permits JobSubmit, JobCancel, JobGet, JobList, AgentInfoRequest, PairRequest, JobResultGet, TransferOpen {
     String id();
   }
 
   /** A reply to the request whose id is {@code re}. */
   sealed interface Reply extends Payload
-      permits JobAccepted, JobCancelled, JobStatus, JobPage, AgentInfo, PairResult, ErrorReply {
+      permits JobAccepted, JobCancelled, JobStatus, JobPage, AgentInfo, PairResult, ErrorReply, JobResult,
+          TransferReady, TransferDone {
     String re();
   }
 }

@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import tech.infernet.protocol.ErrorCode;
 import tech.infernet.protocol.MessageType;
+import tech.infernet.protocol.ProtocolException;
 import tech.infernet.protocol.internal.Base64Url;
 import tech.infernet.protocol.internal.Json;
 import tech.infernet.protocol.spec.JobSpecs;
+import tech.infernet.protocol.transfer.Manifest;
+import tech.infernet.protocol.transfer.Ranges;
 import tech.infernet.protocol.spec.SpecException;
 
 /**
@@ -32,7 +35,11 @@ public final class Payloads {
       m.put("re", r.re());
     }
     if (p instanceof JobSubmit x) {
-      m.put("spec", JobSpecs.toTree(x.spec()));
+      if (x.spec() != null) {
+        m.put("spec", JobSpecs.toTree(x.spec()));
+      } else {
+        m.put("specSha256", x.specSha256());
+      }
     } else if (p instanceof JobAccepted x) {
       m.put("jobId", x.jobId());
       m.put("state", x.state());
@@ -92,6 +99,32 @@ public final class Payloads {
       putIf(m, "name", x.name());
     } else if (p instanceof PairResult x) {
       m.put("role", x.role().wireName());
+    } else if (p instanceof JobResultGet x) {
+      m.put("jobId", x.jobId());
+    } else if (p instanceof JobResult x) {
+      m.put("jobId", x.jobId());
+      m.put("size", x.size());
+      m.put("sha256", x.sha256());
+      if (x.content() != null) {
+        m.put("content", Base64Url.encode(x.content()));
+      } else {
+        m.put("manifest", x.manifest().toTree());
+      }
+    } else if (p instanceof TransferOpen x) {
+      m.put("op", x.op().wireName());
+      putIf(m, "jobId", x.jobId());
+      m.put("sha256", x.sha256());
+      if (x.manifest() != null) {
+        m.put("manifest", x.manifest().toTree());
+      }
+      if (!x.have().ranges().isEmpty()) {
+        m.put("have", x.have().toTree());
+      }
+    } else if (p instanceof TransferReady x) {
+      m.put("manifest", x.manifest().toTree());
+      m.put("have", x.have().toTree());
+    } else if (p instanceof TransferDone x) {
+      m.put("sha256", x.sha256());
     } else if (p instanceof ErrorReply x) {
       m.put("code", x.code().wireName());
       m.put("message", x.message());
@@ -140,8 +173,15 @@ public final class Payloads {
     }
     switch (type) {
       case JOB_SUBMIT:
-        return request ? new JobSubmit(o.str("id"), JobSpecs.fromTree(o.take("spec", true)))
-            : new JobAccepted(o.str("re"), o.str("jobId"), o.str("state"));
+        if (request) {
+          String bySha = o.optStr("specSha256");
+          Object spec = o.take("spec", bySha == null);
+          if (bySha != null && spec != null) {
+            throw new Bad("specSha256", "a job.submit has spec or specSha256, not both");
+          }
+          return new JobSubmit(o.str("id"), spec == null ? null : JobSpecs.fromTree(spec), bySha);
+        }
+        return new JobAccepted(o.str("re"), o.str("jobId"), o.str("state"));
       case JOB_CANCEL:
         return request ? new JobCancel(o.str("id"), o.str("jobId"))
             : new JobCancelled(o.str("re"), o.str("jobId"), o.str("state"));
@@ -207,6 +247,39 @@ public final class Payloads {
         return new PairResult(o.str("re"), Role.fromWire(role).orElseThrow(
             () -> new IllegalArgumentException("role: unknown role")));
       }
+      case JOB_RESULT: {
+        if (request) {
+          return new JobResultGet(o.str("id"), o.str("jobId"));
+        }
+        String content = o.optStr("content");
+        Object manifest = o.take("manifest", content == null);
+        byte[] bytes = null;
+        if (content != null) {
+          bytes = Base64Url.decode(content);
+          if (bytes == null) {
+            throw new Bad("content", "content: not canonical unpadded base64url");
+          }
+        }
+        return new JobResult(o.str("re"), o.str("jobId"), o.lng("size"), o.str("sha256"), bytes,
+            manifest == null ? null : manifest(manifest));
+      }
+      case TRANSFER_OPEN: {
+        if (request) {
+          String op = o.str("op");
+          Object manifest = o.take("manifest", false);
+          Object have = o.take("have", false);
+          TransferOpen.Op which = switch (op) {
+            case "get" -> TransferOpen.Op.GET;
+            case "put" -> TransferOpen.Op.PUT;
+            default -> throw new Bad("op", "op must be get or put");
+          };
+          return new TransferOpen(o.str("id"), which, o.optStr("jobId"), o.str("sha256"),
+              manifest == null ? null : manifest(manifest), have == null ? null : ranges("have", have));
+        }
+        return new TransferReady(o.str("re"), manifest(o.take("manifest", true)), ranges("have", o.take("have", true)));
+      }
+      case TRANSFER_DONE:
+        return new TransferDone(o.str("re"), o.str("sha256"));
       case ERROR: {
         String code = o.str("code");
         return new ErrorReply(o.optStr("re"), ErrorCode.fromWire(code).orElseThrow(
@@ -215,6 +288,22 @@ public final class Payloads {
       }
       default:
         throw new Bad("", "no payload defined for " + type.wireName());
+    }
+  }
+
+  private static Manifest manifest(Object tree) throws Bad {
+    try {
+      return Manifest.fromTree(tree);
+    } catch (ProtocolException e) {
+      throw new Bad("manifest", "manifest: " + e.getMessage());
+    }
+  }
+
+  private static Ranges ranges(String field, Object tree) throws Bad {
+    try {
+      return Ranges.fromTree(tree);
+    } catch (ProtocolException e) {
+      throw new Bad(field, field + ": " + e.getMessage());
     }
   }
 

@@ -12,6 +12,8 @@ import tech.infernet.protocol.MessageType;
 import tech.infernet.protocol.spec.ContainerJob;
 import tech.infernet.protocol.spec.InferenceJob;
 import tech.infernet.protocol.spec.Resources;
+import tech.infernet.protocol.transfer.Manifest;
+import tech.infernet.protocol.transfer.Ranges;
 
 public class PayloadsTest {
   private static final ContainerJob ECHO = new ContainerJob("docker.io/library/alpine:3.20",
@@ -43,7 +45,52 @@ public class PayloadsTest {
         new PairRequest("r8", "abcdefghijklmnopqrstuv", "phone"),
         new PairResult("r8", Role.SUBMITTER),
         new ErrorReply("r9", ErrorCode.INVALID_SPEC, "image: bad", "spec.image", "bad_image_name"),
-        new ErrorReply(null, ErrorCode.REPLAYED, "nonce already seen"));
+        new ErrorReply(null, ErrorCode.REPLAYED, "nonce already seen"),
+        JobSubmit.byReference("r10", "cd".repeat(32)),
+        new JobResultGet("r11", "01JD0000000000000000000000"),
+        new JobResult("r11", "01JD0000000000000000000000", 3, SMALL.sha256(), new byte[] {1, 2, 3}, null),
+        new JobResult("r12", "01JD0000000000000000000000", BIG.size(), BIG.sha256(), null, BIG),
+        TransferOpen.get("r13", "01JD0000000000000000000000", BIG.sha256(), new Ranges(List.of(new Ranges.Range(0, 1)))),
+        TransferOpen.get("r14", "01JD0000000000000000000000", BIG.sha256(), null),
+        TransferOpen.put("r15", BIG),
+        new TransferReady("r15", BIG, new Ranges(List.of(new Ranges.Range(2, 2)))),
+        new TransferDone("r15", BIG.sha256()));
+  }
+
+  private static final Manifest SMALL = Manifest.of(new byte[] {1, 2, 3}, Manifest.MIN_CHUNK_BYTES);
+  private static final Manifest BIG = Manifest.of(new byte[3000], Manifest.MIN_CHUNK_BYTES);
+
+  @Test
+  void aSubmitHasASpecOrTheHashOfAnUploadedOneNotBoth() {
+    String spec = new String(Payloads.encode(new JobSubmit("r1", ECHO)), StandardCharsets.UTF_8);
+    assertBad(MessageType.JOB_SUBMIT, spec.replace("{\"id\":\"r1\",", "{\"id\":\"r1\",\"specSha256\":\"" + "cd".repeat(32) + "\","),
+        "specSha256");
+    assertBad(MessageType.JOB_SUBMIT, "{\"id\":\"r1\"}", "spec");
+    assertBad(MessageType.JOB_SUBMIT, "{\"id\":\"r1\",\"specSha256\":\"CD\"}", "specSha256");
+  }
+
+  @Test
+  void resultsAndTransfersRefuseWhatDoesNotAddUp() {
+    String sha = BIG.sha256();
+    String manifest = BIG.toJson();
+    // a result is inline or described by a manifest of the same content, never both or neither
+    assertBad(MessageType.JOB_RESULT, "{\"re\":\"r\",\"jobId\":\"j\",\"size\":3000,\"sha256\":\"" + sha + "\"}", "manifest");
+    assertBad(MessageType.JOB_RESULT, "{\"re\":\"r\",\"jobId\":\"j\",\"size\":3,\"sha256\":\"" + sha
+        + "\",\"content\":\"AQID\",\"manifest\":" + manifest + "}", "content");
+    assertBad(MessageType.JOB_RESULT, "{\"re\":\"r\",\"jobId\":\"j\",\"size\":4,\"sha256\":\"" + sha
+        + "\",\"content\":\"AQID\"}", "content");
+    assertBad(MessageType.JOB_RESULT, "{\"re\":\"r\",\"jobId\":\"j\",\"size\":2999,\"sha256\":\"" + sha
+        + "\",\"manifest\":" + manifest + "}", "manifest");
+    // a get names a job and no manifest; a put carries the manifest of its sha256 and no job
+    assertBad(MessageType.TRANSFER_OPEN, "{\"id\":\"r\",\"op\":\"get\",\"sha256\":\"" + sha + "\"}", "jobId");
+    assertBad(MessageType.TRANSFER_OPEN, "{\"id\":\"r\",\"op\":\"put\",\"sha256\":\"" + "00".repeat(32)
+        + "\",\"manifest\":" + manifest + "}", "manifest");
+    assertBad(MessageType.TRANSFER_OPEN, "{\"id\":\"r\",\"op\":\"put\",\"jobId\":\"j\",\"sha256\":\"" + sha
+        + "\",\"manifest\":" + manifest + "}", "jobId");
+    assertBad(MessageType.TRANSFER_OPEN, "{\"id\":\"r\",\"op\":\"move\",\"sha256\":\"" + sha + "\"}", "op");
+    assertBad(MessageType.TRANSFER_OPEN, "{\"id\":\"r\",\"op\":\"get\",\"jobId\":\"j\",\"sha256\":\"" + sha
+        + "\",\"have\":[[3,1]]}", "have");
+    assertBad(MessageType.TRANSFER_OPEN, "{\"re\":\"r\",\"manifest\":" + manifest + ",\"have\":[[0,9]]}", "have");
   }
 
   @Test

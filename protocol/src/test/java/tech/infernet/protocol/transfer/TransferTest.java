@@ -1,5 +1,6 @@
 package tech.infernet.protocol.transfer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tech.infernet.protocol.ErrorCode;
 import tech.infernet.protocol.ProtocolException;
 
@@ -112,5 +116,66 @@ class TransferTest {
     }
     assertThrows(ProtocolException.class, () -> Ranges.fromTree(List.of(List.of(5L, 2L))));
     assertThrows(ProtocolException.class, () -> Ranges.fromTree(List.of(List.of(0L, 2L), List.of(3L, 4L))));
+  }
+
+  @Test
+  void aPartialFileKeepsVerifiedChunksAcrossReopeningAndCompletesAtomically(@TempDir Path dir) throws Exception {
+    Manifest m = Manifest.of(content, 1024);
+    Path target = dir.resolve("content");
+    ByteArrayOutputStream firstHalf = new ByteArrayOutputStream();
+    for (int i = 0; i < 5; i++) {
+      firstHalf.write(ChunkFrames.encode(i, chunk(m, i)));
+    }
+    try (PartialFile p = PartialFile.open(target, m)) {
+      p.receive(new ByteArrayInputStream(firstHalf.toByteArray()));
+      assertEquals(5, p.received());
+      assertFalse(p.isComplete());
+      assertThrows(ProtocolException.class, p::complete);
+    }
+    // a torn write in chunk 3 while the process died
+    byte[] onDisk = Files.readAllBytes(dir.resolve("content.part"));
+    onDisk[3 * 1024 + 9] ^= 1;
+    Files.write(dir.resolve("content.part"), onDisk);
+
+    try (PartialFile p = PartialFile.open(target, m)) {
+      assertEquals(new Ranges(List.of(new Ranges.Range(0, 2), new Ranges.Range(4, 4))), p.have());
+      ByteArrayOutputStream rest = new ByteArrayOutputStream();
+      ChunkSender.send(rest, m, p.have(), ChunkSender.Content.of(content));
+      p.receive(new ByteArrayInputStream(rest.toByteArray()));
+      assertEquals(m.chunkCount() - 4, p.received());
+      assertEquals(target, p.complete());
+    }
+    assertArrayEquals(content, Files.readAllBytes(target));
+    assertFalse(Files.exists(dir.resolve("content.part")));
+  }
+
+  @Test
+  void aBadChunkInAStreamIsReportedAfterTheGoodOnesAreKept(@TempDir Path dir) throws Exception {
+    Manifest m = Manifest.of(content, 1024);
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    byte[] bad = chunk(m, 1);
+    bad[0] ^= 1;
+    frames.write(ChunkFrames.encode(0, chunk(m, 0)));
+    frames.write(ChunkFrames.encode(1, bad));
+    frames.write(ChunkFrames.encode(2, chunk(m, 2)));
+    try (PartialFile p = PartialFile.open(dir.resolve("c"), m)) {
+      ProtocolException e = assertThrows(ProtocolException.class, () -> p.receive(new ByteArrayInputStream(frames.toByteArray())));
+      assertEquals(ErrorCode.CHUNK_MISMATCH, e.code());
+      assertEquals(new Ranges(List.of(new Ranges.Range(0, 0), new Ranges.Range(2, 2))), p.have());
+    }
+  }
+
+  @Test
+  void envelopeFramesRefuseOversizedEmptyAndTruncatedFrames() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SessionFrames.writeEnvelope(out, new byte[] {7, 8, 9});
+    assertArrayEquals(new byte[] {7, 8, 9}, SessionFrames.readEnvelope(new ByteArrayInputStream(out.toByteArray()), 3));
+    assertEquals(ErrorCode.OVERSIZE, assertThrows(ProtocolException.class,
+        () -> SessionFrames.readEnvelope(new ByteArrayInputStream(out.toByteArray()), 2)).code());
+    assertEquals(ErrorCode.MALFORMED, assertThrows(ProtocolException.class,
+        () -> SessionFrames.readEnvelope(new ByteArrayInputStream(new byte[] {0, 0, 0, 0}), 10)).code());
+    assertEquals(ErrorCode.MALFORMED, assertThrows(ProtocolException.class,
+        () -> SessionFrames.readEnvelope(new ByteArrayInputStream(new byte[] {0, 0, 0, 5, 1}), 10)).code());
+    assertNull(SessionFrames.readEnvelope(new ByteArrayInputStream(new byte[0]), 10));
   }
 }
