@@ -41,7 +41,7 @@ final class CarryRoutes {
   private static final Logger LOG = Logger.getLogger(CarryRoutes.class.getName());
   /** What a phone may send to an agent through {@code /v1/agents/{agentKeyId}/requests}. */
   private static final Set<MessageType> REQUESTS = EnumSet.of(MessageType.JOB_SUBMIT, MessageType.JOB_CANCEL,
-      MessageType.JOB_GET, MessageType.JOB_LIST, MessageType.AGENT_INFO, MessageType.PAIR_REQUEST);
+      MessageType.JOB_GET, MessageType.JOB_LIST, MessageType.JOB_RESULT, MessageType.AGENT_INFO, MessageType.PAIR_REQUEST);
 
   private final Vertx vertx;
   private final RestApi.Options options;
