@@ -385,6 +385,19 @@ public final class Store implements AutoCloseable {
     return out;
   }
 
+  /** How many of owner's jobs are queued, preparing or running (its quota's measure). */
+  public long activeJobsOf(String owner) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT count(*) FROM jobs WHERE state IN ('QUEUED', 'PREPARING', 'RUNNING') AND owner = ?")) {
+        p.setString(1, owner);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
   public Map<JobState, Long> countByState() {
     return read(c -> {
       Map<JobState, Long> m = new EnumMap<>(JobState.class);

@@ -98,8 +98,7 @@ final class AgentRequests {
     if (!SUBMITTERS.contains(caller.role())) {
       throw new RequestException(ErrorCode.FORBIDDEN, "role " + caller.role().wireName() + " may not submit jobs");
     }
-    long active = store.jobs(EnumSet.of(JobState.QUEUED, JobState.PREPARING, JobState.RUNNING), 100_000).stream()
-        .filter(job -> job.owner().equals(caller.keyHex())).count();
+    long active = store.activeJobsOf(caller.keyHex());
     if (active >= config.maxActiveJobsPerKey()) {
       throw new RequestException(ErrorCode.QUOTA_EXCEEDED,
           "this key has " + active + " jobs queued or running; the limit is " + config.maxActiveJobsPerKey());

@@ -11,8 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +34,13 @@ final class FaceStore implements AutoCloseable {
     return t;
   });
   private final Connection db;
+  /**
+   * Last known address per key, read through: the table stays the truth across restarts, and the
+   * hot paths (every request, every delivery round) skip a hop to the store thread.
+   */
+  private final Map<String, String> peers = new ConcurrentHashMap<>();
+  /** When expired replay records were last removed: once a second is enough to keep the table bounded. */
+  private long purgedAt;
 
   /** The outcome of presenting a pairing secret. */
   enum Redeemed { PAIRED, UNKNOWN, EXPIRED, USED }
@@ -64,6 +73,9 @@ final class FaceStore implements AutoCloseable {
 
   /** Remembers that this key last spoke from this NKN address. */
   void rememberPeer(String publicKey, String address) throws IOException {
+    if (address.equals(peers.get(publicKey))) {
+      return;
+    }
     call(() -> {
       try (PreparedStatement p = db.prepareStatement("INSERT INTO peers VALUES (?, ?, ?) ON CONFLICT(public_key)"
           + " DO UPDATE SET address = excluded.address, updated_at = excluded.updated_at WHERE address <> excluded.address")) {
@@ -72,12 +84,17 @@ final class FaceStore implements AutoCloseable {
         p.setLong(3, System.currentTimeMillis());
         p.executeUpdate();
       }
+      peers.put(publicKey, address); // on the store thread, in the order of the writes
       return null;
     });
   }
 
   Optional<String> peerAddress(String publicKey) throws IOException {
-    return call(() -> {
+    String known = peers.get(publicKey);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<String> stored = call(() -> {
       try (PreparedStatement p = db.prepareStatement("SELECT address FROM peers WHERE public_key = ?")) {
         p.setString(1, publicKey);
         try (ResultSet rs = p.executeQuery()) {
@@ -85,6 +102,8 @@ final class FaceStore implements AutoCloseable {
         }
       }
     });
+    stored.ifPresent(address -> peers.putIfAbsent(publicKey, address));
+    return stored;
   }
 
   /** Stores a pairing code; only its SHA-256 is kept. */
@@ -135,9 +154,12 @@ final class FaceStore implements AutoCloseable {
       @Override
       public Result checkAndRecord(byte[] sender, byte[] nonce, long expiresAtMs, long nowMs) throws IOException {
         return call(() -> {
-          try (PreparedStatement purge = db.prepareStatement("DELETE FROM replays WHERE expires_at < ?")) {
-            purge.setLong(1, nowMs);
-            size[0] -= purge.executeUpdate();
+          if (nowMs - purgedAt >= 1000 || size[0] >= capacity) {
+            try (PreparedStatement purge = db.prepareStatement("DELETE FROM replays WHERE expires_at < ?")) {
+              purge.setLong(1, nowMs);
+              size[0] -= purge.executeUpdate();
+            }
+            purgedAt = nowMs;
           }
           if (size[0] >= capacity) {
             return Result.FULL;

@@ -70,6 +70,22 @@ class StoreTest {
   }
 
   @Test
+  void activeJobsOfCountsOnlyThatOwnersQueuedPreparingAndRunningJobs() throws Exception {
+    Job a1 = newJob("alice");
+    Job a2 = newJob("alice");
+    Job a3 = newJob("alice");
+    newJob("bob");
+    store.transition(a1.id(), JobState.QUEUED, JobState.PREPARING, null, null, Map.of()).join();
+    store.transition(a1.id(), JobState.PREPARING, JobState.RUNNING, null, null, Map.of()).join();
+    store.transition(a2.id(), JobState.QUEUED, JobState.PREPARING, null, null, Map.of()).join();
+    store.transition(a3.id(), JobState.QUEUED, JobState.CANCELLED, null, null, Map.of()).join();
+
+    assertEquals(2, store.activeJobsOf("alice"));
+    assertEquals(1, store.activeJobsOf("bob"));
+    assertEquals(0, store.activeJobsOf("carol"));
+  }
+
+  @Test
   void staleOrIllegalTransitionsAreRefusedAndWriteNothing() throws Exception {
     Job a = newJob("alice");
     store.transition(a.id(), JobState.QUEUED, JobState.CANCELLED, null, null, Map.of()).join();

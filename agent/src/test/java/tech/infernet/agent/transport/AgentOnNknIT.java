@@ -261,6 +261,22 @@ class AgentOnNknIT {
   }
 
   @Test
+  void aKeyWithAsManyJobsQueuedOrRunningAsItsQuotaGetsQuotaExceeded() {
+    NknAgentClient busy = client(newKey(), Role.SUBMITTER);
+    ContainerJob sleeper = new ContainerJob(image, List.of("/bin/sh", "-c", "sleep 60"), Map.of(),
+        new Resources(64, 0, 0, 0), 120, false);
+    List<String> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < face.config().maxActiveJobsPerKey(); i++) {
+      jobs.add(busy.submit(face.address(), sleeper).join().jobId());
+    }
+
+    assertEquals(ErrorCode.QUOTA_EXCEEDED, refusal(() -> busy.submit(face.address(), sleeper).join()));
+    // the last one is still queued, so cancelling it frees a place at once (stopAgent cancels the rest)
+    assertEquals("cancelled", busy.cancel(face.address(), jobs.get(jobs.size() - 1)).join().state());
+    assertEquals("queued", busy.submit(face.address(), echo("room-again")).join().state());
+  }
+
+  @Test
   void aKeyOverItsRateIsSlowedDown() {
     NknAgentClient busy = client(newKey(), Role.VIEWER);
     long limited = java.util.stream.IntStream.range(0, 40).parallel().mapToObj(i -> busy.info(face.address()))
