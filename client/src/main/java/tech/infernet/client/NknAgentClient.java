@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import tech.infernet.nkn.NknAccount;
@@ -24,10 +25,12 @@ import tech.infernet.protocol.message.AgentInfo;
 import tech.infernet.protocol.message.AgentInfoRequest;
 import tech.infernet.protocol.message.ErrorReply;
 import tech.infernet.protocol.message.EventAck;
+import tech.infernet.protocol.message.EventAcks;
 import tech.infernet.protocol.message.JobAccepted;
 import tech.infernet.protocol.message.JobCancel;
 import tech.infernet.protocol.message.JobCancelled;
 import tech.infernet.protocol.message.JobEvent;
+import tech.infernet.protocol.message.JobEvents;
 import tech.infernet.protocol.message.JobGet;
 import tech.infernet.protocol.message.JobList;
 import tech.infernet.protocol.message.JobPage;
@@ -186,6 +189,10 @@ public final class NknAgentClient implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "refused an envelope from " + message.source() + ": " + e.getMessage());
       return;
     }
+    if (in.payload() instanceof JobEvents batch) {
+      onBatch(message, in, batch);
+      return;
+    }
     if (!(in.payload() instanceof JobEvent event)) {
       LOG.log(System.Logger.Level.WARNING, "ignored unexpected " + in.payload().type() + " from " + message.source());
       return;
@@ -200,6 +207,23 @@ public final class NknAgentClient implements AutoCloseable {
       }));
     } catch (java.util.concurrent.RejectedExecutionException closed) {
       // closing: unacknowledged, so the agent sends it again to whoever listens next
+    }
+  }
+
+  /** A batch is acknowledged, as a whole, once every event in it has been handed over. */
+  private void onBatch(NknMessage message, SecureChannel.Inbound in, JobEvents batch) {
+    List<JobEvent> all = batch.events();
+    AtomicInteger waiting = new AtomicInteger(all.size());
+    Runnable handedOver = () -> {
+      if (waiting.decrementAndGet() == 0 && message.canReply()) {
+        message.reply(channel.seal(in.sender(),
+            new EventAcks(all.stream().map(e -> new EventAck(e.jobId(), e.seq())).toList())));
+      }
+    };
+    try {
+      events.execute(() -> all.forEach(event -> order.accept(in.senderHex(), event, handedOver)));
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // closing: unacknowledged, so the agent sends them again
     }
   }
 

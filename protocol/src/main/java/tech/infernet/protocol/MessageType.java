@@ -34,7 +34,13 @@ public enum MessageType {
    */
   TRANSFER_OPEN("transfer.open", 13),
   /** The receiver of a put holds the whole content, verified and durable. */
-  TRANSFER_DONE("transfer.done", 14);
+  TRANSFER_DONE("transfer.done", 14),
+  /**
+   * Agent to owner: several {@code job.event}s in one envelope (fewer NKN messages, seals and
+   * acknowledgements when events come faster than they are acknowledged), answered by the list of
+   * the ones acknowledged.
+   */
+  JOB_EVENTS("job.events", 15);
 
   private static final Map<String, MessageType> BY_NAME = new HashMap<>();
   private static final MessageType[] BY_CODE = new MessageType[256];

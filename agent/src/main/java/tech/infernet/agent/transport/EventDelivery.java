@@ -28,14 +28,17 @@ import tech.infernet.nkn.NknClient;
 import tech.infernet.nkn.NknReply;
 import tech.infernet.protocol.ProtocolException;
 import tech.infernet.protocol.message.EventAck;
+import tech.infernet.protocol.message.EventAcks;
 import tech.infernet.protocol.message.EventCarry;
 import tech.infernet.protocol.message.JobEvent;
+import tech.infernet.protocol.message.JobEvents;
 
 /**
  * Delivers job events from the outbox to their owners over NKN, at least once: each event is
  * sent as a sealed {@code job.event} and counts as delivered only when the owner's sealed
  * {@code event.ack} for that (job, seq) comes back. An owner's events go out back to back in
- * order, up to {@value #WINDOW} awaiting their acknowledgement at once; NKN may reorder them, and
+ * order, up to {@value #WINDOW} awaiting their acknowledgement at once, several waiting at the
+ * same time in one {@code job.events} (acknowledged together); NKN may reorder them, and
  * the client puts them back in order (it acknowledges an event only once it has handed it, and
  * every earlier one, over). A stored event wakes delivery at once; an owner that does not answer
  * is retried with backoff.
@@ -50,6 +53,8 @@ final class EventDelivery implements AutoCloseable {
   private static final int BATCH = 500;
   /** Events of one directly reached owner awaiting acknowledgement at once. */
   static final int WINDOW = 64;
+  /** Payload characters in one batch, well under a client's envelope limit. */
+  private static final int BATCH_BYTES = 256 * 1024;
   private static final long FIRST_BACKOFF_MS = 2_000;
   private static final long MAX_BACKOFF_MS = 60_000;
   private final Store store;
@@ -124,44 +129,77 @@ final class EventDelivery implements AutoCloseable {
       }
       boolean carried = !SecureChannel.publicKeyOf(address.get()).equals(owner.getKey());
       AtomicInteger sending = inFlightPerOwner.computeIfAbsent(owner.getKey(), k -> new AtomicInteger());
+      List<OutboxEntry> batch = new ArrayList<>();
+      int batchBytes = 0;
       for (OutboxEntry entry : owner.getValue()) {
         if (sending.get() >= (carried ? 1 : WINDOW)) {
           break;
         }
         if (inFlight.add(entry.id())) {
           sending.incrementAndGet();
-          send(owner.getKey(), address.get(), entry, sending);
+          if (carried) {
+            send(owner.getKey(), address.get(), List.of(entry), sending);
+            continue;
+          }
+          if (batch.size() == JobEvents.MAX || batchBytes + entry.event().payload().length() > BATCH_BYTES) {
+            send(owner.getKey(), address.get(), batch, sending);
+            batch = new ArrayList<>();
+            batchBytes = 0;
+          }
+          batch.add(entry);
+          batchBytes += entry.event().payload().length();
         }
+      }
+      if (!batch.isEmpty()) {
+        send(owner.getKey(), address.get(), batch, sending);
       }
     }
   }
 
-  private void send(String ownerHex, String address, OutboxEntry entry, AtomicInteger sending) {
-    JobEvent event = toWire(entry.event());
-    CompletableFuture<Boolean> acked;
+  /**
+   * Sends entries to the owner: one as a {@code job.event} (through its carrier when it has one),
+   * several as one {@code job.events}. Each counts as delivered once its acknowledgement is back.
+   */
+  private void send(String ownerHex, String address, List<OutboxEntry> entries, AtomicInteger sending) {
+    List<JobEvent> events = entries.stream().map(e -> toWire(e.event())).toList();
+    String acker = SecureChannel.publicKeyOf(address);
+    CompletableFuture<Set<String>> acked;
     try {
-      byte[] sealed = channel.seal(HexFormat.of().parseHex(ownerHex), event);
-      String acker = SecureChannel.publicKeyOf(address);
-      byte[] message = acker.equals(ownerHex) ? sealed : channel.seal(HexFormat.of().parseHex(acker),
-          new EventCarry(ownerHex, event.jobId(), event.seq(), statusOf(event), sealed));
-      acked = nkn.send(address, message).thenApply(reply -> isAck(reply, acker, event));
+      byte[] owner = HexFormat.of().parseHex(ownerHex);
+      byte[] message;
+      if (events.size() > 1) {
+        message = channel.seal(owner, new JobEvents(events));
+      } else {
+        byte[] sealed = channel.seal(owner, events.get(0));
+        message = acker.equals(ownerHex) ? sealed : channel.seal(HexFormat.of().parseHex(acker),
+            new EventCarry(ownerHex, events.get(0).jobId(), events.get(0).seq(), statusOf(events.get(0)), sealed));
+      }
+      acked = nkn.send(address, message).thenApply(reply -> acks(reply, acker));
     } catch (RuntimeException e) {
       acked = CompletableFuture.failedFuture(e);
     }
-    acked.whenComplete((ok, error) -> {
-      if (error == null && ok) {
+    acked.whenComplete((acks, error) -> {
+      List<OutboxEntry> delivered = new ArrayList<>();
+      List<OutboxEntry> missed = new ArrayList<>();
+      for (int i = 0; i < entries.size(); i++) {
+        (error == null && acks.contains(key(events.get(i).jobId(), events.get(i).seq())) ? delivered : missed)
+            .add(entries.get(i));
+      }
+      if (!delivered.isEmpty()) {
         backoff.remove(ownerHex);
-        // Still "in flight" until stored as delivered, so that no round sends it again meanwhile.
-        store.markDelivered(List.of(entry.id())).whenComplete((v, e) -> settle(entry, sending, true));
-      } else {
-        LOG.fine("event " + event.jobId() + "#" + event.seq() + " to " + address + " not acknowledged: "
-            + (error == null ? "not an ack" : error.getMessage()));
+        // Still "in flight" until stored as delivered, so that no round sends them again meanwhile.
+        store.markDelivered(delivered.stream().map(OutboxEntry::id).toList())
+            .whenComplete((v, e) -> delivered.forEach(entry -> settle(entry, sending, true)));
+      }
+      if (!missed.isEmpty()) {
+        LOG.fine(missed.size() + " of " + entries.size() + " events to " + address + " not acknowledged"
+            + (error == null ? "" : ": " + error.getMessage()));
         long[] wait = backoff.get(ownerHex);
         long next = wait == null ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, wait[1] * 2);
         if (wait == null || System.currentTimeMillis() >= wait[0]) {
           backoff.put(ownerHex, new long[] {System.currentTimeMillis() + next, next});
         }
-        settle(entry, sending, false);
+        missed.forEach(entry -> settle(entry, sending, false));
       }
     });
   }
@@ -174,15 +212,28 @@ final class EventDelivery implements AutoCloseable {
     }
   }
 
-  private boolean isAck(NknReply reply, String ackerHex, JobEvent event) {
+  /** The (job, seq)s an answer signed by the acker acknowledges: an event.ack or a job.events' acks. */
+  private Set<String> acks(NknReply reply, String ackerHex) {
     try {
-      SecureChannel.Inbound ack = channel.open(reply.source(), reply.data());
-      return ack.senderHex().equals(ackerHex) && ack.payload() instanceof EventAck a
-          && a.jobId().equals(event.jobId()) && a.seq() == event.seq();
+      SecureChannel.Inbound answer = channel.open(reply.source(), reply.data());
+      if (!answer.senderHex().equals(ackerHex)) {
+        return Set.of();
+      }
+      if (answer.payload() instanceof EventAck a) {
+        return Set.of(key(a.jobId(), a.seq()));
+      }
+      if (answer.payload() instanceof EventAcks list) {
+        return list.acks().stream().map(a -> key(a.jobId(), a.seq())).collect(java.util.stream.Collectors.toSet());
+      }
+      return Set.of();
     } catch (ProtocolException e) {
-      LOG.fine("an answer to event " + event.jobId() + "#" + event.seq() + " did not open: " + e.getMessage());
-      return false;
+      LOG.fine("an answer to events from " + reply.source() + " did not open: " + e.getMessage());
+      return Set.of();
     }
+  }
+
+  private static String key(String jobId, long seq) {
+    return jobId + "#" + seq;
   }
 
   /** The owner just spoke to us (maybe from a new address): try its events again at once. */

@@ -41,8 +41,11 @@ import tech.infernet.protocol.ProtocolException;
 import tech.infernet.protocol.message.AgentInfo;
 import tech.infernet.protocol.message.AgentInfoRequest;
 import tech.infernet.protocol.message.ErrorReply;
+import tech.infernet.protocol.message.EventAck;
+import tech.infernet.protocol.message.EventAcks;
 import tech.infernet.protocol.message.JobAccepted;
 import tech.infernet.protocol.message.JobEvent;
+import tech.infernet.protocol.message.JobEvents;
 import tech.infernet.protocol.message.JobGet;
 import tech.infernet.protocol.message.PairingUri;
 import tech.infernet.protocol.message.Payload;
@@ -274,6 +277,47 @@ class AgentOnNknIT {
     // the last one is still queued, so cancelling it frees a place at once (stopAgent cancels the rest)
     assertEquals("cancelled", busy.cancel(face.address(), jobs.get(jobs.size() - 1)).join().state());
     assertEquals("queued", busy.submit(face.address(), echo("room-again")).join().state());
+  }
+
+  @Test
+  void eventsWaitingTogetherGoOutAsOneBatchAndOnlyTheAcknowledgedOnesCountAsDelivered() throws Exception {
+    KeyPair key = newKey();
+    NknAgentClient away = client(key, Role.OWNER);
+    String job = away.submit(face.address(), echo("batched")).join().jobId();
+    away.close(); // gone before its events could be acknowledged: they wait in the outbox
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!store.job(new tech.infernet.agent.jobs.JobId(job)).orElseThrow().state().isTerminal()) {
+      assertTrue(System.nanoTime() < deadline, "the job did not end");
+      Thread.sleep(100);
+    }
+    RawPeer back = new RawPeer(key);
+    java.util.concurrent.BlockingQueue<tech.infernet.nkn.NknMessage> inbox = new java.util.concurrent.LinkedBlockingQueue<>();
+    back.nkn.onMessage(inbox::add);
+
+    back.send(face.address(), back.channel.seal(agentKey(), new AgentInfoRequest("i-am-back"))); // the agent learns where we are
+    tech.infernet.nkn.NknMessage first = inbox.poll(30, TimeUnit.SECONDS);
+    assertTrue(first != null, "no events after the owner came back");
+    JobEvents batch = assertInstanceOf(JobEvents.class, back.channel.open(first.source(), first.data()).payload());
+    List<JobEvent> mine = batch.events().stream().filter(e -> e.jobId().equals(job)).toList();
+    // at least the log line and SUCCEEDED, made after the owner left (earlier ones it may have acknowledged)
+    assertTrue(mine.size() >= 2, "the waiting events came together: " + batch.events());
+    assertEquals("SUCCEEDED", mine.get(mine.size() - 1).data().get("state"), mine.toString());
+    for (int i = 1; i < mine.size(); i++) {
+      assertEquals(mine.get(i - 1).seq() + 1, mine.get(i).seq(), "in order: " + mine);
+    }
+    JobEvent last = batch.events().get(batch.events().size() - 1);
+    first.reply(back.channel.seal(agentKey(), new EventAcks(batch.events().subList(0, batch.events().size() - 1).stream()
+        .map(e -> new EventAck(e.jobId(), e.seq())).toList())));
+
+    tech.infernet.nkn.NknMessage again = inbox.poll(30, TimeUnit.SECONDS);
+    assertTrue(again != null, "the unacknowledged event was not sent again");
+    JobEvent resent = assertInstanceOf(JobEvent.class, back.channel.open(again.source(), again.data()).payload());
+    assertEquals(last.jobId() + "#" + last.seq(), resent.jobId() + "#" + resent.seq(), "only the event left out of the acks");
+    again.reply(back.channel.seal(agentKey(), new EventAck(resent.jobId(), resent.seq())));
+    while (store.pendingOutbox(1000).stream().anyMatch(o -> o.recipient().equals(hex(key.publicKey())))) {
+      assertTrue(System.nanoTime() < deadline, "acknowledged events still pending");
+      Thread.sleep(100);
+    }
   }
 
   @Test

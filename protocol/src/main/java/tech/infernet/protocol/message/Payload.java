@@ -7,7 +7,8 @@ import tech.infernet.protocol.MessageType;
  * {@code id} chosen by the sender; replies carry {@code re}, the id they answer. Encoded as JSON
  * by {@link Payloads}.
  */
-public sealed interface Payload permits Payload.Request, Payload.Reply, JobEvent, EventAck, EventCarry {
+public sealed interface Payload
+    permits Payload.Request, Payload.Reply, JobEvent, EventAck, EventCarry, JobEvents, EventAcks {
   MessageType type();
 
   /** A request: answered by a {@link Reply} of the same type, or by an {@link ErrorReply}. */

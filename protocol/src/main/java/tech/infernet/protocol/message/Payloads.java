@@ -62,14 +62,27 @@ public final class Payloads {
       m.put("jobs", jobs);
       putIf(m, "next", x.next());
     } else if (p instanceof JobEvent x) {
-      m.put("jobId", x.jobId());
-      m.put("seq", x.seq());
-      m.put("ts", x.timestampMs());
-      m.put("kind", x.kind());
-      m.put("data", x.data());
+      event(m, x);
     } else if (p instanceof EventAck x) {
       m.put("jobId", x.jobId());
       m.put("seq", x.seq());
+    } else if (p instanceof JobEvents x) {
+      List<Object> events = new ArrayList<>();
+      for (JobEvent e : x.events()) {
+        Map<String, Object> em = new LinkedHashMap<>();
+        event(em, e);
+        events.add(em);
+      }
+      m.put("events", events);
+    } else if (p instanceof EventAcks x) {
+      List<Object> acks = new ArrayList<>();
+      for (EventAck a : x.acks()) {
+        Map<String, Object> am = new LinkedHashMap<>();
+        am.put("jobId", a.jobId());
+        am.put("seq", a.seq());
+        acks.add(am);
+      }
+      m.put("acks", acks);
     } else if (p instanceof EventCarry x) {
       m.put("owner", x.owner());
       m.put("jobId", x.jobId());
@@ -132,6 +145,20 @@ public final class Payloads {
       putIf(m, "detail", x.detail());
     }
     return Json.write(m);
+  }
+
+  private static void event(Map<String, Object> m, JobEvent x) {
+    m.put("jobId", x.jobId());
+    m.put("seq", x.seq());
+    m.put("ts", x.timestampMs());
+    m.put("kind", x.kind());
+    m.put("data", x.data());
+  }
+
+  private static JobEvent event(Obj o) throws Bad {
+    JobEvent e = new JobEvent(o.str("jobId"), o.lng("seq"), o.lng("ts"), o.str("kind"), o.obj("data").map);
+    o.done();
+    return e;
   }
 
   /** Decodes the payload of an envelope of type {@code type}. */
@@ -206,6 +233,27 @@ public final class Payloads {
       }
       case JOB_EVENT:
         return new JobEvent(o.str("jobId"), o.lng("seq"), o.lng("ts"), o.str("kind"), o.obj("data").map);
+      case JOB_EVENTS: {
+        boolean batch = o.has("events");
+        List<Object> raw = o.list(batch ? "events" : "acks");
+        if (raw.size() > JobEvents.MAX) {
+          throw new Bad(batch ? "events" : "acks", "at most " + JobEvents.MAX);
+        }
+        if (batch) {
+          List<JobEvent> events = new ArrayList<>();
+          for (int i = 0; i < raw.size(); i++) {
+            events.add(event(Obj.of(raw.get(i), "events[" + i + "]")));
+          }
+          return new JobEvents(events);
+        }
+        List<EventAck> acks = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+          Obj a = Obj.of(raw.get(i), "acks[" + i + "]");
+          acks.add(new EventAck(a.str("jobId"), a.lng("seq")));
+          a.done();
+        }
+        return new EventAcks(acks);
+      }
       case EVENT_ACK:
         return new EventAck(o.str("jobId"), o.lng("seq"));
       case EVENT_CARRY: {

@@ -54,7 +54,21 @@ public class PayloadsTest {
         TransferOpen.get("r14", "01JD0000000000000000000000", BIG.sha256(), null),
         TransferOpen.put("r15", BIG),
         new TransferReady("r15", BIG, new Ranges(List.of(new Ranges.Range(2, 2)))),
-        new TransferDone("r15", BIG.sha256()));
+        new TransferDone("r15", BIG.sha256()),
+        new JobEvents(List.of(new JobEvent("01JD0000000000000000000000", 2, 1000, "state", Map.of("state", "PREPARING")),
+            new JobEvent("01JD0000000000000000000001", 1, 1001, "log", Map.of("line", "x")))),
+        new EventAcks(List.of(new EventAck("01JD0000000000000000000000", 2), new EventAck("01JD0000000000000000000001", 1))),
+        new EventAcks(List.of()));
+  }
+
+  @Test
+  void aBatchOfEventsHoldsOneToSixtyFourWellFormedEvents() {
+    String one = "{\"jobId\":\"j\",\"seq\":1,\"ts\":5,\"kind\":\"log\",\"data\":{}}";
+    assertBad(MessageType.JOB_EVENTS, "{\"events\":[]}", "events");
+    assertBad(MessageType.JOB_EVENTS, "{\"events\":[" + String.join(",", java.util.Collections.nCopies(65, one)) + "]}", "events");
+    assertBad(MessageType.JOB_EVENTS, "{\"events\":[" + one.replace("\"data\":{}", "\"data\":{},\"x\":1") + "]}", "events[0].x");
+    assertBad(MessageType.JOB_EVENTS, "{\"acks\":[{\"jobId\":\"j\"}]}", "acks[0].seq");
+    assertBad(MessageType.JOB_EVENTS, "{\"events\":[" + one + "],\"acks\":[]}", "acks");
   }
 
   private static final Manifest SMALL = Manifest.of(new byte[] {1, 2, 3}, Manifest.MIN_CHUNK_BYTES);
