@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import tech.infernet.protocol.EnvelopeCodec;
-import tech.infernet.protocol.ErrorCode;
 import tech.infernet.protocol.KeyPair;
 import tech.infernet.protocol.Opened;
 import tech.infernet.protocol.ProtocolException;
@@ -55,7 +54,7 @@ public final class SecureChannel {
     try {
       payload = Payloads.decode(opened.type(), opened.payload());
     } catch (PayloadException e) {
-      throw new ProtocolException(ErrorCode.BAD_PAYLOAD, e.getMessage(), e);
+      throw e; // keeps its own code (bad_payload, or invalid_spec with field and detail) and the request id
     }
     String sender = HexFormat.of().formatHex(opened.sender());
     return new Inbound(opened.sender(), sender, nknSource, !sender.equals(publicKeyOf(nknSource)), payload);

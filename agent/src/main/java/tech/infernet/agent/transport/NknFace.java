@@ -29,6 +29,7 @@ import tech.infernet.protocol.Receiver;
 import tech.infernet.protocol.message.AgentInfo;
 import tech.infernet.protocol.message.ErrorReply;
 import tech.infernet.protocol.message.PairingUri;
+import tech.infernet.protocol.message.PayloadException;
 import tech.infernet.protocol.message.Payload;
 import tech.infernet.protocol.message.Role;
 
@@ -156,8 +157,10 @@ public final class NknFace implements AutoCloseable {
       delivery.ownerSeen(in.senderHex());
       AgentRequests.Caller caller = new AgentRequests.Caller(in.senderHex(), access.role(in.senderHex()).orElse(null));
       reply(message, in.sender(), requests.handle(caller, request));
+    } catch (PayloadException e) {
+      replyError(message, sourceKey, e.requestId(), e.code(), e.reason(), e.field(), e.detail());
     } catch (ProtocolException e) {
-      replyError(message, sourceKey, null, e.code(), e.getMessage(), null, null);
+      replyError(message, sourceKey, null, e.code(), e.reason(), null, null);
     } catch (RequestException e) {
       replyError(message, replyTo == null ? sourceKey : HexFormat.of().formatHex(replyTo), re, e.code(), e.getMessage(),
           e.field(), e.detail());

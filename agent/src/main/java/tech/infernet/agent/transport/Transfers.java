@@ -144,7 +144,7 @@ final class Transfers implements AutoCloseable {
           receiveUpload(caller, open, opened.sender(), session, in, out);
         }
       } catch (ProtocolException e) {
-        refuse(out, sourceKey, re, e.code(), e.getMessage(), null);
+        refuse(out, sourceKey, re, e.code(), e.reason(), null);
       } catch (RequestException e) {
         refuse(out, sourceKey, re, e.code(), e.getMessage(), e.field());
       }

@@ -224,6 +224,25 @@ class AgentOnNknIT {
   }
 
   @Test
+  void aBadSpecIsAnsweredWithInvalidSpecNamingTheFieldAndTheRequest() throws Exception {
+    KeyPair key = newKey();
+    client(key, Role.SUBMITTER);
+    RawPeer raw = new RawPeer(key);
+    byte[] json = "{\"id\":\"bad-spec\",\"spec\":{\"version\":1,\"kind\":\"container\",\"image\":\"alpine\",\"command\":\"rm -rf /\"}}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] envelope = tech.infernet.protocol.EnvelopeCodec.toBinary(
+        new tech.infernet.protocol.Sealer(key).seal(agentKey(), tech.infernet.protocol.MessageType.JOB_SUBMIT, json));
+
+    ErrorReply refused = assertInstanceOf(ErrorReply.class, raw.send(face.address(), envelope));
+
+    assertEquals(ErrorCode.INVALID_SPEC, refused.code());
+    assertEquals("bad-spec", refused.re());
+    assertEquals("spec.command", refused.field());
+    assertEquals("command_not_argv", refused.detail());
+    assertFalse(refused.message().startsWith("invalid_spec"), "the code is not repeated in the message: " + refused.message());
+  }
+
+  @Test
   void aTamperedByteAnywhereIsRefused() throws Exception {
     KeyPair key = newKey();
     client(key, Role.OWNER);

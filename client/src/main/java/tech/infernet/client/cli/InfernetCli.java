@@ -25,6 +25,7 @@ import tech.infernet.nkn.NknClientOptions;
 import tech.infernet.nkn.NknException;
 import tech.infernet.protocol.KeyPair;
 import tech.infernet.protocol.ProtocolException;
+import tech.infernet.protocol.message.JobEvent;
 import tech.infernet.protocol.message.JobView;
 import tech.infernet.protocol.message.PairingUri;
 import tech.infernet.protocol.spec.ContainerJob;
@@ -173,8 +174,12 @@ public final class InfernetCli {
       try (NknAgentClient client = top.connect()) {
         Watch.Follower follower = watch ? new Watch.Follower(client, top.out) : null;
         var accepted = client.submit(top.agent(), job).join();
-        top.out.println(accepted.jobId() + "  " + accepted.state());
-        return follower == null ? 0 : follower.until(accepted.jobId());
+        if (follower == null) {
+          top.out.println(accepted.jobId() + "  " + accepted.state());
+          return 0;
+        }
+        follower.open(() -> top.out.println(accepted.jobId() + "  " + accepted.state()));
+        return follower.until(accepted.jobId());
       }
     }
 
@@ -213,7 +218,7 @@ public final class InfernetCli {
       try (NknAgentClient client = top.connect()) {
         Follower follower = new Follower(client, top.out);
         JobView now = client.get(top.agent(), jobId).join().job(); // also tells the agent where we are
-        top.out.println(describe(now));
+        follower.open(() -> top.out.println(describe(now)));
         return follower.until(jobId);
       }
     }
@@ -227,24 +232,46 @@ public final class InfernetCli {
       private final Map<String, CountDownLatch> ends = new java.util.concurrent.ConcurrentHashMap<>();
       private boolean midLine; // token text was printed and its line not ended (events come on one thread)
 
+      private final PrintWriter out;
+      /** Events that came before the first line was printed; null once it was. */
+      private List<JobEvent> early = new ArrayList<>();
+
       Follower(NknAgentClient client, PrintWriter out) {
+        this.out = out;
         client.onEvent(event -> {
-          if ("token".equals(event.kind()) && event.data().get("text") instanceof String text) {
-            out.print(text);
-            out.flush();
-            midLine = text.isEmpty() ? midLine : !text.endsWith("\n");
-            return;
+          synchronized (this) {
+            if (early != null) {
+              early.add(event);
+              return;
+            }
           }
-          if (midLine) {
-            out.println();
-            midLine = false;
-          }
-          out.println(event.jobId() + " #" + event.seq() + " " + event.kind() + " " + event.data());
-          Object state = event.data().get("state");
-          if ("state".equals(event.kind()) && state != null && TERMINAL.contains(state.toString())) {
-            ends.computeIfAbsent(event.jobId(), k -> new CountDownLatch(1)).countDown();
-          }
+          print(event);
         });
+      }
+
+      /** Prints the first line, then the events that came before it, then lets the rest through. */
+      synchronized void open(Runnable firstLine) {
+        firstLine.run();
+        early.forEach(this::print);
+        early = null;
+      }
+
+      private void print(JobEvent event) {
+        if ("token".equals(event.kind()) && event.data().get("text") instanceof String text) {
+          out.print(text);
+          out.flush();
+          midLine = text.isEmpty() ? midLine : !text.endsWith("\n");
+          return;
+        }
+        if (midLine) {
+          out.println();
+          midLine = false;
+        }
+        out.println(event.jobId() + " #" + event.seq() + " " + event.kind() + " " + event.data());
+        Object state = event.data().get("state");
+        if ("state".equals(event.kind()) && state != null && TERMINAL.contains(state.toString())) {
+          ends.computeIfAbsent(event.jobId(), k -> new CountDownLatch(1)).countDown();
+        }
       }
 
       int until(String jobId) throws InterruptedException {
