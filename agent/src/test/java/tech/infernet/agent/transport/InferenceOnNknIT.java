@@ -56,9 +56,10 @@ import tech.infernet.protocol.spec.Resources;
 @ExtendWith({InferenceOnNknIT.NeedsLlamaServer.class, NknDevnetExtension.class})
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class InferenceOnNknIT {
-  /** The wire spec requires a model (the agent alone would default it to the backend's first). */
   private static final String BODY = "{\"model\":\"" + LlamaServer.MODEL + "\",\"messages\":[{\"role\":\"user\","
       + "\"content\":\"Name three colours.\"}],\"max_tokens\":24,\"temperature\":0,\"stream\":true}";
+  /** The same request naming no model: the agent asks the backend's first (its only) model. */
+  private static final String BODY_WITHOUT_MODEL = BODY.replace("\"model\":\"" + LlamaServer.MODEL + "\",", "");
   private static final int ROUNDS = 3;
   private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "REJECTED");
 
@@ -190,7 +191,7 @@ class InferenceOnNknIT {
     List<String> common = List.of("--identity", home.resolve("identity").toString(), "--rpc", devnet.seedRpcAddress());
 
     String paired = cli(common, "pair", code.toString());
-    String watched = cli(common, "submit", "--inference", "chat/completions", "--body", BODY, "--timeout", "120",
+    String watched = cli(common, "submit", "--inference", "chat/completions", "--body", BODY_WITHOUT_MODEL, "--timeout", "120",
         "--watch");
 
     assertTrue(paired.contains("as submitter"), paired);

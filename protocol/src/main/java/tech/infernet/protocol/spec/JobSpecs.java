@@ -148,10 +148,13 @@ public final class JobSpecs {
     return new Resources(mem, cpus, gpus, vram);
   }
 
-  /** The minimum of an OpenAI-compatible body: a model, and what the endpoint needs. */
+  /**
+   * The minimum of an OpenAI-compatible body: what the endpoint needs, and a non-empty model when
+   * one is named (without one, the agent asks the first model its backend serves).
+   */
   private static void openAi(String endpoint, Map<String, Object> r) throws SpecException {
-    String model = Check.string(r.get("model"), "request.model", true);
-    if (model.isEmpty()) {
+    String model = Check.string(r.get("model"), "request.model", false);
+    if (model != null && model.isEmpty()) {
       throw new SpecException(SpecError.BAD_VALUE, "request.model", "model must not be empty");
     }
     Object stream = r.get("stream");

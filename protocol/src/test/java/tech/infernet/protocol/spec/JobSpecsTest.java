@@ -9,6 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class JobSpecsTest {
   @Test
+  void anInferenceRequestMayLeaveTheModelToTheAgent() throws Exception {
+    JobSpec spec = JobSpecs.parse("{\"version\":1,\"kind\":\"inference\",\"endpoint\":\"chat/completions\","
+        + "\"request\":{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}");
+    assertEquals(spec, JobSpecs.parse(JobSpecs.toJson(spec)));
+  }
+
+  @Test
   void aContainerSpecParsesAndRoundTrips() throws Exception {
     String json = "{\"version\":1,\"kind\":\"container\",\"image\":\"docker.io/library/alpine:3.20\","
         + "\"command\":[\"sh\",\"-c\",\"echo $A; rm -rf /\"],\"env\":{\"A\":\"b\"},"
@@ -55,7 +62,7 @@ class JobSpecsTest {
     assertError(SpecError.WRONG_TYPE, "network", "{\"version\":1,\"kind\":\"container\",\"image\":\"alpine\",\"network\":\"yes\"}");
     assertError(SpecError.BAD_VALUE, "endpoint", "{\"version\":1,\"kind\":\"inference\",\"endpoint\":\"images\",\"request\":{}}");
     assertError(SpecError.MISSING_FIELD, "request.messages", "{\"version\":1,\"kind\":\"inference\",\"endpoint\":\"chat/completions\",\"request\":{\"model\":\"m\"}}");
-    assertError(SpecError.MISSING_FIELD, "request.model", "{\"version\":1,\"kind\":\"inference\",\"endpoint\":\"embeddings\",\"request\":{\"input\":\"x\"}}");
+    assertError(SpecError.BAD_VALUE, "request.model", "{\"version\":1,\"kind\":\"inference\",\"endpoint\":\"embeddings\",\"request\":{\"model\":\"\",\"input\":\"x\"}}");
     assertError(SpecError.UNKNOWN_FIELD, "image", "{\"version\":1,\"kind\":\"inference\",\"image\":\"alpine\",\"endpoint\":\"embeddings\",\"request\":{\"model\":\"m\",\"input\":\"x\"}}");
     assertError(SpecError.DUPLICATE_FIELD, "", "{\"version\":1,\"version\":1}");
     assertError(SpecError.MALFORMED_JSON, "", "{\"version\":1,");
