@@ -28,9 +28,6 @@ import tech.infernet.agent.store.Store;
 import tech.infernet.client.AgentException;
 import tech.infernet.client.NknAgentClient;
 import tech.infernet.client.SecureChannel;
-import tech.infernet.nkn.NknAccount;
-import tech.infernet.nkn.NknClient;
-import tech.infernet.nkn.NknClientOptions;
 import tech.infernet.nkn.NknReply;
 import tech.infernet.nkn.devnet.NknDevnet;
 import tech.infernet.nkn.devnet.NknDevnetExtension;
@@ -64,15 +61,12 @@ class AgentOnNknIT {
   private static JobEngine engine;
   private static NknFace face;
   private static TestAgent agent;
-  private static final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startAgent(NknDevnet net) throws Exception {
     devnet = net;
     image = TestImage.ensure();
-    byte[] seed = new byte[32];
-    new SecureRandom().nextBytes(seed);
-    agent = new TestAgent(dir, devnet, seed);
+    agent = TestAgent.fresh(dir, devnet);
     store = agent.store;
     engine = agent.engine;
     face = agent.face;
@@ -88,24 +82,12 @@ class AgentOnNknIT {
     while (!store.jobs(live, 1).isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    for (AutoCloseable c : open) {
-      c.close();
-    }
     agent.close();
   }
 
-  /** A client with a fresh key, holding role (or none). */
+  /** A client with this key, holding role (or none). */
   private static NknAgentClient client(KeyPair key, Role role) {
-    if (role != null) {
-      store.aclPut(HexFormat.of().formatHex(key.publicKey()), role.wireName()).join();
-    }
-    NknAgentClient client = NknAgentClient.connect(key, options());
-    open.add(client);
-    return client;
-  }
-
-  private static NknClientOptions options() {
-    return NknClientOptions.builder(devnet.seedRpcAddress()).replyTimeout(Duration.ofSeconds(20)).build();
+    return agent.client(key, role);
   }
 
   private static KeyPair newKey() {
@@ -147,27 +129,15 @@ class AgentOnNknIT {
     PairingUri code = face.newPairing(Role.SUBMITTER, Duration.ofMinutes(5));
     List<String> common = List.of("--identity", home.resolve("identity").toString(), "--rpc", devnet.seedRpcAddress());
 
-    String paired = cli(common, "pair", code.toString());
-    String submitted = cli(common, "submit", "--image", image, "--memory", "64", "--timeout", "60", "--watch",
+    String paired = Cli.run(common, "pair", code.toString());
+    String submitted = Cli.run(common, "submit", "--image", image, "--memory", "64", "--timeout", "60", "--watch",
         "--", "/bin/sh", "-c", "echo cli-says-hi");
-    String listed = cli(common, "list");
+    String listed = Cli.run(common, "list");
 
     assertTrue(paired.contains("paired with " + face.address() + " as submitter"), paired);
     assertTrue(submitted.contains("cli-says-hi") && submitted.contains("SUCCEEDED"), submitted);
     String jobId = submitted.lines().findFirst().orElseThrow().split(" ")[0];
     assertTrue(listed.contains(jobId + "  succeeded"), listed);
-  }
-
-  /** Runs the `infernet` CLI in-process and returns what it printed; fails on a non-zero exit. */
-  private static String cli(List<String> common, String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    List<String> all = new java.util.ArrayList<>(common);
-    all.addAll(List.of(args));
-    int rc = tech.infernet.client.cli.InfernetCli.run(all.toArray(String[]::new), new java.io.PrintWriter(out, true),
-        new java.io.PrintWriter(err, true));
-    assertEquals(0, rc, "infernet " + String.join(" ", args) + " failed: " + err + out);
-    return out.toString();
   }
 
   @Test
@@ -215,7 +185,7 @@ class AgentOnNknIT {
   void envelopeSentAgainVerbatimIsRefusedAsAReplay() throws Exception {
     KeyPair key = newKey();
     client(key, Role.OWNER).info(face.address()).join();
-    RawPeer raw = new RawPeer(key);
+    RawPeer raw = agent.raw(key);
     byte[] envelope = raw.channel.seal(agentKey(), new AgentInfoRequest("once"));
 
     assertInstanceOf(AgentInfo.class, raw.send(face.address(), envelope));
@@ -227,7 +197,7 @@ class AgentOnNknIT {
   void aBadSpecIsAnsweredWithInvalidSpecNamingTheFieldAndTheRequest() throws Exception {
     KeyPair key = newKey();
     client(key, Role.SUBMITTER);
-    RawPeer raw = new RawPeer(key);
+    RawPeer raw = agent.raw(key);
     byte[] json = "{\"id\":\"bad-spec\",\"spec\":{\"version\":1,\"kind\":\"container\",\"image\":\"alpine\",\"command\":\"rm -rf /\"}}"
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] envelope = tech.infernet.protocol.EnvelopeCodec.toBinary(
@@ -246,7 +216,7 @@ class AgentOnNknIT {
   void aTamperedByteAnywhereIsRefused() throws Exception {
     KeyPair key = newKey();
     client(key, Role.OWNER);
-    RawPeer raw = new RawPeer(key);
+    RawPeer raw = agent.raw(key);
     byte[] sealed = raw.channel.seal(agentKey(), new AgentInfoRequest("probe"));
     for (int position : new int[] {1, 2, 40, 70, 80, 100, sealed.length / 2, sealed.length - 70, sealed.length - 1}) {
       byte[] tampered = sealed.clone();
@@ -265,7 +235,7 @@ class AgentOnNknIT {
     store.aclPut(hex(relay.publicKey()), Role.CARRIER.wireName()).join();
     SecureChannel phoneChannel = new SecureChannel(phone, new InMemoryReplayCache());
     byte[] fromPhone = phoneChannel.seal(agentKey(), new JobGet("carried", "01ARZ3NDEKTSV4RRFFQ69G5FAV"));
-    RawPeer carrier = new RawPeer(relay);
+    RawPeer carrier = agent.raw(relay);
 
     NknReply reply = carrier.nkn.sendAndWait(face.address(), fromPhone);
 
@@ -275,7 +245,7 @@ class AgentOnNknIT {
     assertEquals(ErrorCode.NOT_FOUND, assertInstanceOf(ErrorReply.class, forPhone).code(),
         "answered as the phone (a submitter asking for a job it cannot see)");
 
-    RawPeer notACarrier = new RawPeer(newKey());
+    RawPeer notACarrier = agent.raw(newKey());
     byte[] again = phoneChannel.seal(agentKey(), new JobGet("carried2", "01ARZ3NDEKTSV4RRFFQ69G5FAV"));
     NknReply refused = notACarrier.nkn.sendAndWait(face.address(), again);
     assertEquals(ErrorCode.UNAUTHORIZED,
@@ -309,7 +279,7 @@ class AgentOnNknIT {
       assertTrue(System.nanoTime() < deadline, "the job did not end");
       Thread.sleep(100);
     }
-    RawPeer back = new RawPeer(key);
+    RawPeer back = agent.raw(key);
     java.util.concurrent.BlockingQueue<tech.infernet.nkn.NknMessage> inbox = new java.util.concurrent.LinkedBlockingQueue<>();
     back.nkn.onMessage(inbox::add);
 
@@ -362,20 +332,4 @@ class AgentOnNknIT {
     return HexFormat.of().formatHex(key);
   }
 
-  /** Sends hand-made envelope bytes, for the tests that tamper, replay or forward. */
-  private static final class RawPeer {
-    final SecureChannel channel;
-    final NknClient nkn;
-
-    RawPeer(KeyPair key) {
-      channel = new SecureChannel(key, new InMemoryReplayCache());
-      nkn = NknClient.connect(NknAccount.fromSeed(key.seed()), options());
-      open.add(nkn);
-    }
-
-    Payload send(String address, byte[] envelope) throws ProtocolException {
-      NknReply reply = nkn.sendAndWait(address, envelope);
-      return channel.open(reply.source(), reply.data()).payload();
-    }
-  }
 }

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +31,6 @@ import tech.infernet.agent.runner.InferenceRunner;
 import tech.infernet.agent.runner.LlamaServer;
 import tech.infernet.agent.store.StoredResult;
 import tech.infernet.client.NknAgentClient;
-import tech.infernet.client.cli.InfernetCli;
-import tech.infernet.nkn.NknClientOptions;
 import tech.infernet.nkn.devnet.NknDevnet;
 import tech.infernet.nkn.devnet.NknDevnetExtension;
 import tech.infernet.protocol.KeyPair;
@@ -67,7 +62,6 @@ class InferenceOnNknIT {
   private static LlamaServer server;
   private static NknDevnet devnet;
   private static TestAgent agent;
-  private static final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
   /** Skips the class where the inference server is not installed, before the devnet starts. */
   static final class NeedsLlamaServer implements BeforeAllCallback {
@@ -92,9 +86,6 @@ class InferenceOnNknIT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : open) {
-      c.close();
-    }
     if (agent != null) {
       agent.close();
     }
@@ -104,12 +95,7 @@ class InferenceOnNknIT {
   }
 
   private static NknAgentClient owner() {
-    KeyPair key = KeyPair.generate(new SecureRandom());
-    agent.store.aclPut(HexFormat.of().formatHex(key.publicKey()), Role.OWNER.wireName()).join();
-    NknAgentClient client = NknAgentClient.connect(key,
-        NknClientOptions.builder(devnet.seedRpcAddress()).replyTimeout(Duration.ofSeconds(20)).build());
-    open.add(client);
-    return client;
+    return agent.client(KeyPair.generate(new SecureRandom()), Role.OWNER);
   }
 
   /** The assembled answer the agent stored as the job's result: the chat completion's content. */
@@ -190,8 +176,8 @@ class InferenceOnNknIT {
     PairingUri code = agent.face.newPairing(Role.SUBMITTER, Duration.ofMinutes(5));
     List<String> common = List.of("--identity", home.resolve("identity").toString(), "--rpc", devnet.seedRpcAddress());
 
-    String paired = cli(common, "pair", code.toString());
-    String watched = cli(common, "submit", "--inference", "chat/completions", "--body", BODY_WITHOUT_MODEL, "--timeout", "120",
+    String paired = Cli.run(common, "pair", code.toString());
+    String watched = Cli.run(common, "submit", "--inference", "chat/completions", "--body", BODY_WITHOUT_MODEL, "--timeout", "120",
         "--watch");
 
     assertTrue(paired.contains("as submitter"), paired);
@@ -207,14 +193,4 @@ class InferenceOnNknIT {
     System.out.println("infernet submit --inference chat/completions --watch printed:\n" + watched);
   }
 
-  /** Runs the `infernet` CLI in-process and returns what it printed; fails on a non-zero exit. */
-  private static String cli(List<String> common, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> all = new ArrayList<>(common);
-    all.addAll(List.of(args));
-    int rc = InfernetCli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    assertEquals(0, rc, "infernet " + String.join(" ", args) + " failed: " + err + out);
-    return out.toString();
-  }
 }

@@ -3,6 +3,7 @@ package tech.infernet.agent.transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import tech.infernet.agent.config.AgentConfig;
@@ -15,6 +16,10 @@ import tech.infernet.agent.runner.ContainerRunner;
 import tech.infernet.agent.runner.InferenceRunner;
 import tech.infernet.agent.runner.Runner;
 import tech.infernet.agent.store.Store;
+import tech.infernet.client.NknAgentClient;
+import tech.infernet.nkn.NknClientOptions;
+import tech.infernet.protocol.KeyPair;
+import tech.infernet.protocol.message.Role;
 import tech.infernet.nkn.devnet.NknDevnet;
 import tech.infernet.protocol.message.AgentInfo;
 
@@ -28,6 +33,8 @@ final class TestAgent implements AutoCloseable {
   final Store store;
   final JobEngine engine;
   final NknFace face;
+  private final NknDevnet devnet;
+  private final List<AutoCloseable> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   TestAgent(Path dir, NknDevnet devnet, byte[] seed) throws Exception {
     this(dir, devnet, seed, List.of());
@@ -44,6 +51,7 @@ final class TestAgent implements AutoCloseable {
    */
   TestAgent(Path dir, NknDevnet devnet, byte[] seed, List<String> relays, InferenceRunner inference)
       throws Exception {
+    this.devnet = devnet;
     AgentConfig cfg = ConfigLoader.load(null, dir, Map.of());
     Map<RunnerKind, Runner> runners = new EnumMap<>(RunnerKind.class);
     runners.put(RunnerKind.CONTAINER, new ContainerRunner(cfg.containerConfig("podman")));
@@ -63,8 +71,49 @@ final class TestAgent implements AutoCloseable {
         2, 1024, List.of(), List.of(), 1 << 20, 0, 0));
   }
 
+  /** A new agent with a fresh random identity. */
+  static TestAgent fresh(Path dir, NknDevnet devnet) throws Exception {
+    byte[] seed = new byte[32];
+    new java.security.SecureRandom().nextBytes(seed);
+    return new TestAgent(dir, devnet, seed);
+  }
+
+  /** Options for a test client on the same devnet (20 s for a reply). */
+  NknClientOptions clientOptions() {
+    return NknClientOptions.builder(devnet.seedRpcAddress()).replyTimeout(Duration.ofSeconds(20)).build();
+  }
+
+  /** A client with this key, which the agent lists with role (none when null); closed with the agent. */
+  NknAgentClient client(KeyPair key, Role role) {
+    if (role != null) {
+      store.aclPut(HexFormat.of().formatHex(key.publicKey()), role.wireName()).join();
+    }
+    NknAgentClient client = NknAgentClient.connect(key, clientOptions());
+    clients.add(client);
+    return client;
+  }
+
+  /** A peer that sends hand-made envelopes and frames to this agent; closed with the agent. */
+  RawPeer raw(KeyPair key) {
+    RawPeer peer = new RawPeer(key, clientOptions(), face.address());
+    clients.add(peer.nkn);
+    return peer;
+  }
+
+  /** The agent's public key (the recipient of envelopes to it). */
+  byte[] publicKey() {
+    return HexFormat.of().parseHex(tech.infernet.client.SecureChannel.publicKeyOf(face.address()));
+  }
+
   @Override
   public void close() {
+    for (AutoCloseable c : clients) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // closing anyway
+      }
+    }
     face.close();
     engine.close();
     store.close();

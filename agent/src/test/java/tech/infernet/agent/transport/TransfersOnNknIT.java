@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,14 +31,9 @@ import tech.infernet.client.AgentException;
 import tech.infernet.client.NknAgentClient;
 import tech.infernet.client.ResultFile;
 import tech.infernet.client.SecureChannel;
-import tech.infernet.nkn.NknAccount;
-import tech.infernet.nkn.NknClient;
-import tech.infernet.nkn.NknClientOptions;
-import tech.infernet.nkn.NknSession;
 import tech.infernet.nkn.devnet.NknDevnet;
 import tech.infernet.nkn.devnet.NknDevnetExtension;
 import tech.infernet.protocol.ErrorCode;
-import tech.infernet.protocol.InMemoryReplayCache;
 import tech.infernet.protocol.KeyPair;
 import tech.infernet.protocol.message.ErrorReply;
 import tech.infernet.protocol.message.JobEvent;
@@ -74,15 +66,12 @@ class TransfersOnNknIT {
   private static KeyPair ownerKey;
   private static NknAgentClient owner;
   private static String bigJob;
-  private static final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startAgent(NknDevnet net) throws Exception {
     devnet = net;
     image = TestImage.ensure();
-    byte[] seed = new byte[32];
-    new SecureRandom().nextBytes(seed);
-    agent = new TestAgent(dir, devnet, seed);
+    agent = TestAgent.fresh(dir, devnet);
     ownerKey = newKey();
     owner = client(ownerKey, Role.OWNER);
     bigJob = runToTheEnd(owner, new ContainerJob(image, List.of("/bin/sh", "-c",
@@ -92,9 +81,6 @@ class TransfersOnNknIT {
 
   @AfterAll
   static void stopAgent() throws Exception {
-    for (AutoCloseable c : open) {
-      c.close();
-    }
     agent.close();
   }
 
@@ -169,7 +155,7 @@ class TransfersOnNknIT {
   void aChunkThatDoesNotMatchItsHashIsRefusedAndAResumeSendsItAgain() throws Exception {
     KeyPair key = newKey();
     client(key, Role.SUBMITTER);
-    RawPeer raw = new RawPeer(key);
+    RawPeer raw = agent.raw(key);
     byte[] spec = tech.infernet.protocol.spec.JobSpecs.toJson(container("echo resumed")).getBytes();
     byte[] content = java.util.Arrays.copyOf(spec, 3000);
     java.util.Arrays.fill(content, spec.length, content.length, (byte) ' '); // JSON ignores trailing blanks
@@ -196,7 +182,7 @@ class TransfersOnNknIT {
 
   @Test
   void transfersAreForPairedSubmittersOfTheirOwnJobsOnly() throws Exception {
-    RawPeer stranger = new RawPeer(newKey());
+    RawPeer stranger = agent.raw(newKey());
     KeyPair viewerKey = newKey();
     client(viewerKey, Role.VIEWER);
     KeyPair otherKey = newKey();
@@ -206,9 +192,9 @@ class TransfersOnNknIT {
 
     assertEquals(ErrorCode.UNAUTHORIZED, refusedCode(stranger.exchange(TransferOpen.get("g1", bigJob, sha, null), o -> { })));
     assertEquals(ErrorCode.FORBIDDEN,
-        refusedCode(new RawPeer(viewerKey).exchange(TransferOpen.get("g2", bigJob, sha, null), o -> { })));
+        refusedCode(agent.raw(viewerKey).exchange(TransferOpen.get("g2", bigJob, sha, null), o -> { })));
     assertEquals(ErrorCode.NOT_FOUND,
-        refusedCode(new RawPeer(otherKey).exchange(TransferOpen.get("g3", bigJob, sha, null), o -> { })));
+        refusedCode(agent.raw(otherKey).exchange(TransferOpen.get("g3", bigJob, sha, null), o -> { })));
     CompletionException viaMessage = assertThrows(CompletionException.class,
         () -> client(otherKey, Role.SUBMITTER).fetchResult(address(), bigJob, dir.resolve("nope")).join());
     assertEquals(ErrorCode.NOT_FOUND, assertInstanceOf(AgentException.class, viaMessage.getCause()).code());
@@ -216,7 +202,7 @@ class TransfersOnNknIT {
 
   @Test
   void aTransferOpenSentAgainVerbatimIsRefusedAsAReplay() throws Exception {
-    RawPeer raw = new RawPeer(ownerKey);
+    RawPeer raw = agent.raw(ownerKey);
     byte[] sealed = raw.channel.seal(agentKey(), TransferOpen.get("once", bigJob, "00".repeat(32), null));
 
     assertEquals(ErrorCode.NOT_FOUND, refusedCode(raw.exchangeRaw(sealed, o -> { })), "first time: opened, no such result");
@@ -225,7 +211,7 @@ class TransfersOnNknIT {
 
   @Test
   void malformedOversizedAndTamperedFirstFramesGetAnErrorAndTheAgentServesOn() throws Exception {
-    RawPeer raw = new RawPeer(ownerKey);
+    RawPeer raw = agent.raw(ownerKey);
     byte[] sealed = raw.channel.seal(agentKey(), TransferOpen.get("tampered", bigJob, "00".repeat(32), null));
     sealed[sealed.length / 2] ^= 1;
 
@@ -241,30 +227,18 @@ class TransfersOnNknIT {
   void theCliPrintsASmallResultAndWritesALargeOneToAFile(@TempDir Path home) throws Exception {
     tech.infernet.protocol.message.PairingUri code = agent.face.newPairing(Role.SUBMITTER, Duration.ofMinutes(5));
     List<String> common = List.of("--identity", home.resolve("identity").toString(), "--rpc", devnet.seedRpcAddress());
-    cli(common, "pair", code.toString());
-    String submitted = cli(common, "submit", "--image", image, "--memory", "64", "--timeout", "60", "--watch", "--",
+    Cli.run(common, "pair", code.toString());
+    String submitted = Cli.run(common, "submit", "--image", image, "--memory", "64", "--timeout", "60", "--watch", "--",
         "/bin/sh", "-c", "printf 'the answer is 42' > /work/result");
     String job = submitted.lines().findFirst().orElseThrow().split(" ")[0];
 
-    assertEquals("the answer is 42", cli(common, "result", job));
-    String big = cli(common, "submit", "--image", image, "--memory", "64", "--timeout", "60", "--watch", "--",
+    assertEquals("the answer is 42", Cli.run(common, "result", job));
+    String big = Cli.run(common, "submit", "--image", image, "--memory", "64", "--timeout", "60", "--watch", "--",
         "/bin/sh", "-c", "dd if=/dev/zero of=/work/result bs=1024 count=300 2>/dev/null");
     String bigJobId = big.lines().findFirst().orElseThrow().split(" ")[0];
-    String written = cli(common, "result", bigJobId, "-o", home.resolve("big.bin").toString());
+    String written = Cli.run(common, "result", bigJobId, "-o", home.resolve("big.bin").toString());
     assertTrue(written.contains("307200 bytes"), written);
     assertArrayEquals(new byte[307200], Files.readAllBytes(home.resolve("big.bin")));
-  }
-
-  /** Runs the `infernet` CLI in-process and returns what it printed; fails on a non-zero exit. */
-  private static String cli(List<String> common, String... args) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    List<String> all = new ArrayList<>(common);
-    all.addAll(List.of(args));
-    int rc = tech.infernet.client.cli.InfernetCli.run(all.toArray(String[]::new), new java.io.PrintWriter(out, true),
-        new java.io.PrintWriter(err, true));
-    assertEquals(0, rc, "infernet " + String.join(" ", args) + " failed: " + err + out);
-    return out.toString();
   }
 
   private static ErrorCode refusedCode(List<Payload> answers) {
@@ -296,16 +270,7 @@ class TransfersOnNknIT {
   }
 
   private static NknAgentClient client(KeyPair key, Role role) {
-    if (role != null) {
-      agent.store.aclPut(hex(key.publicKey()), role.wireName()).join();
-    }
-    NknAgentClient client = NknAgentClient.connect(key, options());
-    open.add(client);
-    return client;
-  }
-
-  private static NknClientOptions options() {
-    return NknClientOptions.builder(devnet.seedRpcAddress()).replyTimeout(Duration.ofSeconds(20)).build();
+    return agent.client(key, role);
   }
 
   private static String address() {
@@ -328,50 +293,4 @@ class TransfersOnNknIT {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
-  /** Writes to a session what the test wants. */
-  @FunctionalInterface
-  private interface Writes {
-    void to(OutputStream out) throws IOException;
-  }
-
-  /** Dials the agent and writes hand-made frames, for the tests that tamper, replay or refuse. */
-  private static final class RawPeer {
-    final SecureChannel channel;
-    final NknClient nkn;
-
-    RawPeer(KeyPair key) {
-      channel = new SecureChannel(key, new InMemoryReplayCache());
-      nkn = NknClient.connect(NknAccount.fromSeed(key.seed()), options());
-      open.add(nkn);
-    }
-
-    List<Payload> exchange(TransferOpen first, Writes then) throws Exception {
-      return exchangeRaw(channel.seal(agentKey(), first), then);
-    }
-
-    /** Sends a first envelope, then what {@code then} writes, half-closes, and opens every envelope sent back. */
-    List<Payload> exchangeRaw(byte[] first, Writes then) throws Exception {
-      return session(out -> {
-        SessionFrames.writeEnvelope(out, first);
-        then.to(out);
-      });
-    }
-
-    List<Payload> session(Writes writes) throws Exception {
-      try (NknSession session = nkn.dial(address(), Duration.ofSeconds(30))) {
-        session.setIoTimeout(Duration.ofSeconds(30));
-        OutputStream out = session.getOutputStream();
-        writes.to(out);
-        out.flush();
-        out.close();
-        InputStream in = session.getInputStream();
-        List<Payload> answers = new ArrayList<>();
-        byte[] envelope;
-        while ((envelope = SessionFrames.readEnvelope(in, 1 << 20)) != null) {
-          answers.add(channel.open(session.remoteAddress(), envelope).payload());
-        }
-        return answers;
-      }
-    }
-  }
 }
