@@ -34,6 +34,8 @@ import tech.infernet.nkn.devnet.NknDevnet;
 import tech.infernet.nkn.devnet.NknDevnetExtension;
 import tech.infernet.protocol.message.JobEvent;
 import tech.infernet.protocol.message.JobGet;
+import tech.infernet.protocol.message.JobResult;
+import tech.infernet.protocol.message.JobResultGet;
 import tech.infernet.protocol.message.JobStatus;
 import tech.infernet.relay.Relay;
 
@@ -127,7 +129,7 @@ class PhoneFlowIT {
 
     // Job 2 while the phone is away (no live channel): pushed for each status change.
     String secret2 = "e2e-secret-" + UUID.randomUUID();
-    String jobId2 = paired.submit("echo " + secret2);
+    String jobId2 = paired.submit("echo " + secret2 + "; printf 'answer:" + secret2 + "' > /work/result");
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (pushes(jobId2).stream().noneMatch(p -> p.getString("status").equals("succeeded"))) {
       assertTrue(System.nanoTime() < end, "pushed for job 2: " + fcm.accepted);
@@ -150,11 +152,15 @@ class PhoneFlowIT {
     }
     assertGapFree(openAll(phone, agentKey, missed));
 
-    // The result, fetched from the agent through the relay.
+    // The job's state and its result, fetched from the agent through the relay.
     JobStatus result = assertInstanceOf(JobStatus.class,
         phone.request(agentPath + "/requests", agentKey, new JobGet("get-2", jobId2)));
     assertEquals("succeeded", result.job().state());
     assertEquals(0, result.job().exitCode());
+    JobResult output = assertInstanceOf(JobResult.class,
+        phone.request(agentPath + "/requests", agentKey, new JobResultGet("result-2", jobId2)));
+    assertEquals("answer:" + secret2, new String(output.content(), java.nio.charset.StandardCharsets.UTF_8),
+        "the job's result, sealed by the agent to the phone, opened by the phone");
     JsonObject summary = new JsonObject(phone.send("GET", "/v1/jobs/" + jobId2, null).body());
     assertEquals("succeeded", summary.getString("status"));
 
