@@ -208,10 +208,12 @@ public final class EventLog {
     if (!a.fresh()) {
       return;
     }
-    notify(listeners, a.event());
+    // Status listeners first: push starts waiting for the phone's acknowledgement before a live
+    // channel can show the event, so an acknowledgement that comes at once always finds it.
     if (a.statusChanged()) {
       notify(statusListeners, a.event());
     }
+    notify(listeners, a.event());
   }
 
   private static void notify(List<Consumer<StoredEvent>> to, StoredEvent e) {

@@ -24,6 +24,21 @@ class EventLogTest {
   @TempDir Path dir;
 
   @Test
+  void statusListenersHearAnEventBeforeLiveListenersCanShowIt() throws Exception {
+    try (Database db = Database.open(dir.resolve("order.db"))) {
+      EventLog log = EventLog.open(db, Clock.systemUTC(), Duration.ofHours(1), 1024);
+      List<String> heard = new ArrayList<>();
+      log.subscribe(e -> heard.add("live " + e.status()));
+      log.subscribeStatusChanges(e -> heard.add("push " + e.status()));
+
+      log.append(A, "j", "queued", new byte[] {1}, "agent/j/1").join();
+
+      assertEquals(List.of("push queued", "live queued"), heard,
+          "push must be waiting for the ack before the phone can see the event and ack it");
+    }
+  }
+
+  @Test
   void aResentEventIsStoredOnceAndOnlyStatusChangesReachStatusListeners() throws Exception {
     try (Database db = Database.open(dir.resolve("o.db"))) {
       EventLog log = EventLog.open(db, Clock.systemUTC(), Duration.ofHours(1), 1024);
