@@ -79,6 +79,9 @@ final class Transfers implements AutoCloseable {
   ResultFile get(String agent, JobResult result, Path destination) {
     try {
       if (result.content() != null) {
+        if (!Manifest.of(result.content(), Manifest.MIN_CHUNK_BYTES).sha256().equals(result.sha256())) {
+          throw new ProtocolException(ErrorCode.CONTENT_MISMATCH, "the inline result does not match its SHA-256");
+        }
         Path tmp = destination.resolveSibling(destination.getFileName() + ".part");
         Files.write(tmp, result.content());
         move(tmp, destination);

@@ -141,7 +141,7 @@ final class Transfers implements AutoCloseable {
         if (open.op() == TransferOpen.Op.GET) {
           sendResult(caller, open, opened.sender(), in, out);
         } else {
-          receiveUpload(caller, open, opened.sender(), session, in, out);
+          receiveUpload(caller, open, opened.sender(), in, out);
         }
       } catch (ProtocolException e) {
         refuse(out, sourceKey, re, e.code(), e.reason(), null);
@@ -174,8 +174,8 @@ final class Transfers implements AutoCloseable {
     drain(in);
   }
 
-  private void receiveUpload(AgentRequests.Caller caller, TransferOpen open, byte[] peer, NknSession session,
-      InputStream in, OutputStream out) throws IOException, RequestException, ProtocolException {
+  private void receiveUpload(AgentRequests.Caller caller, TransferOpen open, byte[] peer, InputStream in,
+      OutputStream out) throws IOException, RequestException, ProtocolException {
     try (PartialFile upload = uploads.open(caller.keyHex(), open.manifest())) {
       SessionFrames.writeEnvelope(out, channel.seal(peer, new TransferReady(open.id(), open.manifest(), upload.have())));
       upload.receive(in);
