@@ -40,12 +40,17 @@ import tech.infernet.protocol.transfer.SessionFrames;
  * recipient, skew, replay, role, rate). A get streams a result's chunks the caller lacks; a put
  * receives a job spec's chunks into {@link Uploads}, resumable, and answers {@code transfer.done}
  * once the whole is verified and durable. Each chunk is checked against the signed manifest, so
- * the session itself needs no trust. Sessions are served on a few blocking threads; more at once
- * are turned away.
+ * the session itself needs no trust. Sessions are served on a few blocking threads (at most
+ * two per key); more at once are turned away, and one that does not open its transfer within
+ * {@link #FIRST_FRAME_TIMEOUT} is dropped.
  */
 final class Transfers implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Transfers.class.getName());
-  private static final int SESSIONS_AT_ONCE = 4;
+  private static final int SESSIONS_AT_ONCE = 16;
+  /** Sessions one NKN key may have open at once, so that one peer cannot take every worker. */
+  private static final int SESSIONS_PER_KEY = 2;
+  /** A session must open its transfer this soon: an idle dialler holds a worker no longer. */
+  static final Duration FIRST_FRAME_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
   private static final EnumSet<Role> MAY_TRANSFER = EnumSet.of(Role.OWNER, Role.SUBMITTER);
 
@@ -58,6 +63,8 @@ final class Transfers implements AutoCloseable {
   private final int maxEnvelopeBytes;
   private final ExecutorService workers;
   private final Thread acceptor;
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> openPerKey =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
 
   Transfers(NknClient nkn, SecureChannel channel, Access access, AgentRequests requests, Uploads uploads,
@@ -97,14 +104,32 @@ final class Transfers implements AutoCloseable {
         }
         return;
       }
-      session.ifPresent(s -> {
+      session.ifPresent(this::dispatch);
+    }
+  }
+
+  private void dispatch(NknSession session) {
+    String sourceKey = SecureChannel.publicKeyOf(session.remoteAddress());
+    java.util.concurrent.atomic.AtomicInteger mine =
+        openPerKey.computeIfAbsent(sourceKey, k -> new java.util.concurrent.atomic.AtomicInteger());
+    if (mine.incrementAndGet() > SESSIONS_PER_KEY) {
+      mine.decrementAndGet();
+      LOG.warning("transfer from " + session.remoteAddress() + " turned away: it has " + SESSIONS_PER_KEY + " open");
+      session.close();
+      return;
+    }
+    try {
+      workers.execute(() -> {
         try {
-          workers.execute(() -> serve(s));
-        } catch (RejectedExecutionException busy) {
-          LOG.warning("transfer from " + s.remoteAddress() + " turned away: " + SESSIONS_AT_ONCE + " already running");
-          s.close();
+          serve(session);
+        } finally {
+          mine.decrementAndGet();
         }
       });
+    } catch (RejectedExecutionException busy) {
+      mine.decrementAndGet();
+      LOG.warning("transfer from " + session.remoteAddress() + " turned away: " + SESSIONS_AT_ONCE + " already running");
+      session.close();
     }
   }
 
@@ -112,7 +137,7 @@ final class Transfers implements AutoCloseable {
     String sourceKey = SecureChannel.publicKeyOf(session.remoteAddress());
     String re = null;
     try (session) {
-      session.setIoTimeout(IO_TIMEOUT);
+      session.setIoTimeout(FIRST_FRAME_TIMEOUT);
       InputStream in = session.getInputStream();
       OutputStream out = session.getOutputStream();
       try {
@@ -120,6 +145,7 @@ final class Transfers implements AutoCloseable {
         if (first == null) {
           return;
         }
+        session.setIoTimeout(IO_TIMEOUT);
         access.checkRate(sourceKey);
         SecureChannel.Inbound opened = channel.open(session.remoteAddress(), first);
         if (opened.payload() instanceof Payload.Request r) {

@@ -241,6 +241,29 @@ class TransfersOnNknIT {
     assertArrayEquals(new byte[307200], Files.readAllBytes(home.resolve("big.bin")));
   }
 
+  @Test
+  void aSessionThatNeverOpensItsTransferIsDroppedAndAKeyMayHoldOnlyTwo() throws Exception {
+    RawPeer idle = agent.raw(newKey());
+    List<tech.infernet.nkn.NknSession> held = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      tech.infernet.nkn.NknSession s = idle.nkn.dial(address(), Duration.ofSeconds(30));
+      s.setIoTimeout(Duration.ofSeconds(20));
+      held.add(s);
+    }
+    long t0 = System.nanoTime();
+    // The third is over the per-key limit: closed at once. The first two, silent, go after the first-frame timeout.
+    assertEquals(-1, held.get(2).getInputStream().read(), "a third session of one key is closed");
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(4), "at once, not after the timeout");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(-1, held.get(i).getInputStream().read(), "an idle session is closed by the agent");
+    }
+    long waited = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(waited < Transfers.FIRST_FRAME_TIMEOUT.toMillis() + 5_000, "dropped after about 5 s, took " + waited + " ms");
+    held.forEach(tech.infernet.nkn.NknSession::close);
+    assertEquals(ErrorCode.NOT_FOUND, refusedCode(agent.raw(ownerKey).exchange(
+        TransferOpen.get("after-idle", bigJob, "00".repeat(32), null), o -> { })), "transfers are served again");
+  }
+
   private static ErrorCode refusedCode(List<Payload> answers) {
     assertEquals(1, answers.size(), answers.toString());
     return assertInstanceOf(ErrorReply.class, answers.get(0)).code();
