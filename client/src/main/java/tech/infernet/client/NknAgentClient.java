@@ -161,7 +161,7 @@ public final class NknAgentClient implements AutoCloseable {
     try {
       in = channel.open(nknSource, envelope);
     } catch (ProtocolException e) {
-      throw new AgentException(e.code(), "the agent's reply was refused: " + e.getMessage(), null);
+      throw new AgentException(e.code(), "the agent's reply was refused: " + e.reason(), null);
     }
     if (!in.senderHex().equals(SecureChannel.publicKeyOf(agent))) {
       throw new AgentException(ErrorCode.BAD_KEY, "reply signed by another key", null);

@@ -95,7 +95,7 @@ final class Transfers implements AutoCloseable {
         return new ResultFile(destination, result.size(), result.sha256(), partial.received());
       }
     } catch (ProtocolException e) {
-      throw new AgentException(e.code(), "the result of " + result.jobId() + " did not verify: " + e.getMessage(), null);
+      throw new AgentException(e.code(), "the result of " + result.jobId() + " did not verify: " + e.reason(), null);
     } catch (IOException e) {
       throw new AgentException(ErrorCode.UNAVAILABLE,
           "fetching the result of " + result.jobId() + " broke off (fetch again to resume): " + e.getMessage(), null);
@@ -131,7 +131,7 @@ final class Transfers implements AutoCloseable {
     try {
       envelope = SessionFrames.readEnvelope(in, MAX_REPLY_BYTES);
     } catch (ProtocolException e) {
-      throw new AgentException(e.code(), "the agent's answer on the session was refused: " + e.getMessage(), null);
+      throw new AgentException(e.code(), "the agent's answer on the session was refused: " + e.reason(), null);
     }
     if (envelope == null) {
       throw new AgentException(ErrorCode.UNAVAILABLE, "the agent closed the session without answering", null);

@@ -141,7 +141,8 @@ final class EventDelivery implements AutoCloseable {
             send(owner.getKey(), address.get(), List.of(entry), sending);
             continue;
           }
-          if (batch.size() == JobEvents.MAX || batchBytes + entry.event().payload().length() > BATCH_BYTES) {
+          if (!batch.isEmpty()
+              && (batch.size() == JobEvents.MAX || batchBytes + entry.event().payload().length() > BATCH_BYTES)) {
             send(owner.getKey(), address.get(), batch, sending);
             batch = new ArrayList<>();
             batchBytes = 0;
