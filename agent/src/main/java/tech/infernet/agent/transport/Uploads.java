@@ -47,6 +47,12 @@ final class Uploads {
         }
       }
     }
+    Path part = dir.resolve(manifest.sha256() + ".part");
+    if (Files.isRegularFile(target) && !Files.exists(part)) {
+      // Put again while held complete: reopened as a partial file, whose chunks all verify, so
+      // nothing is sent again and completing it puts it back.
+      Files.move(target, part, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
     return PartialFile.open(target, manifest);
   }
 

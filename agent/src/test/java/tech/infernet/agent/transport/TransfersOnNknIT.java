@@ -178,6 +178,11 @@ class TransfersOnNknIT {
     assertEquals(new Ranges(List.of(new Ranges.Range(0, 0))), assertInstanceOf(TransferReady.class, second.get(0)).have(),
         "the agent kept the good chunk 0 and asks for the rest");
     assertEquals(manifest.sha256(), assertInstanceOf(TransferDone.class, second.get(1)).sha256());
+
+    List<Payload> third = raw.exchange(TransferOpen.put("put-3", manifest), out -> { });
+    assertEquals(new Ranges(List.of(new Ranges.Range(0, 2))), assertInstanceOf(TransferReady.class, third.get(0)).have(),
+        "content held complete is not asked for again");
+    assertEquals(manifest.sha256(), assertInstanceOf(TransferDone.class, third.get(1)).sha256());
   }
 
   @Test
