@@ -94,7 +94,12 @@ final class Transfers implements AutoCloseable {
   }
 
   private void acceptLoop() {
+    long sweptAt = System.nanoTime();
     while (!closed) {
+      if (System.nanoTime() - sweptAt > TimeUnit.HOURS.toNanos(1)) {
+        uploads.sweep(); // unclaimed uploads go a day after their last write, not only at start
+        sweptAt = System.nanoTime();
+      }
       Optional<NknSession> session;
       try {
         session = nkn.accept(Duration.ofSeconds(1));

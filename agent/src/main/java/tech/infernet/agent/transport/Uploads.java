@@ -39,7 +39,8 @@ final class Uploads {
     Path dir = root.resolve(keyHex);
     Files.createDirectories(dir);
     Path target = dir.resolve(manifest.sha256());
-    if (!Files.exists(target) && !Files.exists(dir.resolve(manifest.sha256() + ".part"))) {
+    Path part = dir.resolve(manifest.sha256() + ".part");
+    if (!Files.exists(target) && !Files.exists(part)) {
       try (Stream<Path> held = Files.list(dir)) {
         if (held.count() >= MAX_PER_KEY) {
           throw new RequestException(ErrorCode.QUOTA_EXCEEDED,
@@ -47,18 +48,12 @@ final class Uploads {
         }
       }
     }
-    Path part = dir.resolve(manifest.sha256() + ".part");
     if (Files.isRegularFile(target) && !Files.exists(part)) {
       // Put again while held complete: reopened as a partial file, whose chunks all verify, so
       // nothing is sent again and completing it puts it back.
       Files.move(target, part, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
     return PartialFile.open(target, manifest);
-  }
-
-  /** Whether keyHex holds the complete upload sha256. */
-  boolean has(String keyHex, String sha256) {
-    return Files.isRegularFile(root.resolve(keyHex).resolve(sha256));
   }
 
   /** keyHex's complete upload sha256, read and removed. */
