@@ -213,6 +213,21 @@ class AgentOnNknIT {
   }
 
   @Test
+  void malformedOversizedAndUnsignedMessagesGetTheirCodesAndTheAgentServesOn() throws Exception {
+    KeyPair key = newKey();
+    NknAgentClient owner = client(key, Role.OWNER);
+    RawPeer raw = agent.raw(key);
+    byte[] unsigned = raw.seal(new AgentInfoRequest("unsigned"));
+    java.util.Arrays.fill(unsigned, unsigned.length - 64, unsigned.length, (byte) 0);
+
+    assertEquals(ErrorCode.MALFORMED, assertInstanceOf(ErrorReply.class, raw.send(face.address(), new byte[] {1, 2, 3})).code());
+    assertEquals(ErrorCode.OVERSIZE,
+        assertInstanceOf(ErrorReply.class, raw.send(face.address(), new byte[(1 << 20) + 1024])).code());
+    assertEquals(ErrorCode.BAD_SIGNATURE, assertInstanceOf(ErrorReply.class, raw.send(face.address(), unsigned)).code());
+    assertFalse(owner.info(face.address()).join().runners().isEmpty(), "the agent still answers");
+  }
+
+  @Test
   void aTamperedByteAnywhereIsRefused() throws Exception {
     KeyPair key = newKey();
     client(key, Role.OWNER);
