@@ -59,8 +59,33 @@ public final class NoopThroughputBench {
       System.out.printf("round %d%s: %d no-op jobs in %.2f s = %.0f jobs/s (%d events, %d store"
           + " transactions); thread CPU:%s%n", round, workDir ? " (work dirs)" : "", n, s, n / s,
           store.eventsAfter(0, Integer.MAX_VALUE).size(), store.commits(), cpu);
+      latency(store, engine, spec);
       engine.close();
     }
+  }
+
+  /**
+   * One job at a time: submit until SUCCEEDED is stored, the engine's share of a job's round trip
+   * (what it adds to the NKN hops in "The agent over NKN").
+   */
+  private static void latency(Store store, JobEngine engine, String spec) throws Exception {
+    Map<String, CompletableFuture<Long>> succeeded = new java.util.concurrent.ConcurrentHashMap<>();
+    store.onEvent(e -> {
+      if (e.payload().contains("\"SUCCEEDED\"")) {
+        succeeded.computeIfAbsent(e.jobId().toString(), k -> new CompletableFuture<>()).complete(System.nanoTime());
+      }
+    });
+    int n = 300;
+    double[] micros = new double[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      String id = engine.submit("alone", spec).join().id().toString();
+      long t1 = succeeded.computeIfAbsent(id, k -> new CompletableFuture<>()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      micros[i] = (t1 - t0) / 1e3;
+    }
+    java.util.Arrays.sort(micros);
+    System.out.printf("  one at a time (%d jobs): submit to SUCCEEDED stored p50 %.0f us, p99 %.0f us%n", n,
+        micros[n / 2], micros[(int) (n * 0.99)]);
   }
 
   /** CPU time of live threads, grouped by name without the trailing counter. */
