@@ -306,20 +306,31 @@ public final class Store implements AutoCloseable {
 
   /** Jobs in the given states (all when empty), newest first. */
   public List<Job> jobs(Collection<JobState> states, int limit) {
+    return jobs(states, null, limit);
+  }
+
+  /** As {@link #jobs(Collection, int)}, only owner's jobs when owner is not null. */
+  public List<Job> jobs(Collection<JobState> states, String owner, int limit) {
     return read(c -> {
-      StringBuilder sql = new StringBuilder("SELECT " + Rows.JOB_COLUMNS + " FROM jobs");
+      StringBuilder sql = new StringBuilder("SELECT " + Rows.JOB_COLUMNS + " FROM jobs WHERE 1 = 1");
       if (!states.isEmpty()) {
-        sql.append(" WHERE state IN (");
+        sql.append(" AND state IN (");
         for (int i = 0; i < states.size(); i++) {
           sql.append(i == 0 ? "?" : ",?");
         }
         sql.append(')');
+      }
+      if (owner != null) {
+        sql.append(" AND owner = ?");
       }
       sql.append(" ORDER BY id DESC LIMIT ?");
       try (PreparedStatement p = c.prepareStatement(sql.toString())) {
         int i = 1;
         for (JobState s : states) {
           p.setString(i++, s.name());
+        }
+        if (owner != null) {
+          p.setString(i++, owner);
         }
         p.setInt(i, limit);
         List<Job> out = new ArrayList<>();
@@ -383,6 +394,18 @@ public final class Store implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The sequence number of the job's latest event (0 before any), kept on the job's row. */
+  public long lastSeq(JobId id) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT last_seq FROM jobs WHERE id = ?")) {
+        p.setString(1, id.value());
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
+    });
   }
 
   /** How many of owner's jobs are queued, preparing or running (its quota's measure). */

@@ -70,6 +70,29 @@ class StoreTest {
   }
 
   @Test
+  void jobsCanBeListedForOneOwnerNewestFirst() throws Exception {
+    Job a1 = newJob("alice");
+    newJob("bob");
+    Job a2 = newJob("alice");
+
+    assertEquals(List.of(a2.id(), a1.id()),
+        store.jobs(java.util.EnumSet.allOf(JobState.class), "alice", 10).stream().map(Job::id).toList());
+    assertEquals(1, store.jobs(java.util.EnumSet.allOf(JobState.class), "alice", 1).size());
+    assertEquals(3, store.jobs(java.util.EnumSet.allOf(JobState.class), null, 10).size());
+  }
+
+  @Test
+  void lastSeqIsTheNumberOfTheJobsLatestEvent() throws Exception {
+    Job a = newJob("alice");
+    store.transition(a.id(), JobState.QUEUED, JobState.PREPARING, null, null, Map.of()).join();
+    store.append(a.id(), "log", Map.of("text", "x")).join();
+
+    List<tech.infernet.agent.store.JobEvent> events = store.events(a.id(), 0, 100);
+    assertEquals(events.get(events.size() - 1).seq(), store.lastSeq(a.id()));
+    assertEquals(0, store.lastSeq(new JobId("01ARZ3NDEKTSV4RRFFQ69G5FAV")), "no such job: no events");
+  }
+
+  @Test
   void activeJobsOfCountsOnlyThatOwnersQueuedPreparingAndRunningJobs() throws Exception {
     Job a1 = newJob("alice");
     Job a2 = newJob("alice");

@@ -122,6 +122,7 @@ class AgentOnNknIT {
     }
     assertTrue(mine.stream().anyMatch(e -> e.kind().equals("log") && e.data().toString().contains("hello-from-nkn")), mine.toString());
     assertEquals("succeeded", owner.get(face.address(), accepted.jobId()).join().job().state());
+    assertEquals(mine.size(), owner.get(face.address(), accepted.jobId()).join().job().lastSeq());
   }
 
   @Test
