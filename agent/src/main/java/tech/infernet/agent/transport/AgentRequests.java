@@ -159,8 +159,12 @@ final class AgentRequests {
   }
 
   private JobPage list(Caller caller, JobList list) {
+    Set<JobState> states = stateFilter(list.state());
+    if (states.isEmpty()) {
+      return new JobPage(list.id(), List.of(), null); // no job is in a state that does not exist
+    }
     // filtered by owner in the query, not after reading every job
-    List<JobView> views = store.jobs(stateFilter(list.state()), seesAll(caller) ? null : caller.keyHex(), list.limit())
+    List<JobView> views = store.jobs(states, seesAll(caller) ? null : caller.keyHex(), list.limit())
         .stream()
         .map(this::view)
         .toList();

@@ -123,6 +123,8 @@ class AgentOnNknIT {
     assertTrue(mine.stream().anyMatch(e -> e.kind().equals("log") && e.data().toString().contains("hello-from-nkn")), mine.toString());
     assertEquals("succeeded", owner.get(face.address(), accepted.jobId()).join().job().state());
     assertEquals(mine.size(), owner.get(face.address(), accepted.jobId()).join().job().lastSeq());
+    assertTrue(owner.list(face.address(), "succeeded", 100).join().jobs().stream().anyMatch(v -> v.jobId().equals(accepted.jobId())));
+    assertTrue(owner.list(face.address(), "not_a_state", 100).join().jobs().isEmpty(), "an unknown state matches no job");
   }
 
   @Test
