@@ -79,7 +79,7 @@ final class Transfers implements AutoCloseable {
   ResultFile get(String agent, JobResult result, Path destination) {
     try {
       if (result.content() != null) {
-        if (!Manifest.of(result.content(), Manifest.MIN_CHUNK_BYTES).sha256().equals(result.sha256())) {
+        if (!sha256(result.content()).equals(result.sha256())) {
           throw new ProtocolException(ErrorCode.CONTENT_MISMATCH, "the inline result does not match its SHA-256");
         }
         Path tmp = destination.resolveSibling(destination.getFileName() + ".part");
@@ -137,6 +137,14 @@ final class Transfers implements AutoCloseable {
       throw new AgentException(ErrorCode.UNAVAILABLE, "the agent closed the session without answering", null);
     }
     return client.openReply(agent, open.id(), session.remoteAddress(), envelope, type);
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void move(Path from, Path to) throws IOException {
