@@ -2,6 +2,7 @@ package tech.infernet.client;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -100,12 +101,64 @@ public final class NknAgentClient implements AutoCloseable {
    * agent through a transfer ({@link Transfers}) and then submitted by its SHA-256.
    */
   public CompletableFuture<JobAccepted> submit(String agent, JobSpec spec) {
+    return submit(agent, spec, Duration.ZERO);
+  }
+
+  /**
+   * Submits a job and asks the agent to answer once it has ended, or after {@code wait} (which
+   * must be shorter than this client's reply timeout): a short job's events, up to its end, then
+   * come in the answer ({@link JobAccepted#events()}) instead of one by one, and reach
+   * {@link #onEvent} listeners like any other, before the returned future completes. A job still
+   * running when the wait is over goes on sending its events as usual.
+   */
+  public CompletableFuture<JobAccepted> submit(String agent, JobSpec spec, Duration wait) {
+    int waitMs = waitMillis(wait);
     byte[] json = JobSpecs.toJson(spec).getBytes(StandardCharsets.UTF_8);
+    CompletableFuture<JobAccepted> accepted;
     if (json.length <= Manifest.INLINE_MAX) {
-      return request(agent, id -> new JobSubmit(id, spec), JobAccepted.class);
+      accepted = request(agent, id -> new JobSubmit(id, spec).waiting(waitMs), JobAccepted.class);
+    } else {
+      accepted = CompletableFuture.supplyAsync(() -> transfers.put(agent, json), transfers.executor())
+          .thenCompose(sha256 -> request(agent, id -> JobSubmit.byReference(id, sha256).waiting(waitMs), JobAccepted.class));
     }
-    return CompletableFuture.supplyAsync(() -> transfers.put(agent, json), transfers.executor())
-        .thenCompose(sha256 -> request(agent, id -> JobSubmit.byReference(id, sha256), JobAccepted.class));
+    return accepted.thenCompose(answer -> answer.events().isEmpty()
+        ? CompletableFuture.completedFuture(answer)
+        : handOverCarried(agent, answer.events()).thenApply(handedOver -> answer));
+  }
+
+  private int waitMillis(Duration wait) {
+    long ms = wait.toMillis();
+    if (ms < 0 || ms > JobSubmit.MAX_WAIT_MS || wait.compareTo(nkn.options().replyTimeout()) >= 0) {
+      throw new IllegalArgumentException("wait: 0 to " + JobSubmit.MAX_WAIT_MS
+          + " ms and shorter than the reply timeout (" + nkn.options().replyTimeout().toMillis() + " ms), not " + ms);
+    }
+    return (int) ms;
+  }
+
+  /**
+   * Events an answer carried: handed to the listeners in order with any that arrived otherwise,
+   * then acknowledged to the agent in one {@code job.events} message, as a delivered batch is.
+   */
+  private CompletableFuture<Void> handOverCarried(String agent, List<JobEvent> carried) {
+    String agentKey = SecureChannel.publicKeyOf(agent);
+    CompletableFuture<Void> handedOver = new CompletableFuture<>();
+    AtomicInteger waiting = new AtomicInteger(carried.size());
+    Runnable each = () -> {
+      if (waiting.decrementAndGet() == 0) {
+        handedOver.complete(null);
+        EventAcks acks = new EventAcks(carried.stream().map(e -> new EventAck(e.jobId(), e.seq())).toList());
+        nkn.sendNoReply(agent, sealTo(agent, acks)).exceptionally(e -> {
+          LOG.log(System.Logger.Level.DEBUG, "acknowledgement to " + agent + " not sent; the agent will re-send", e);
+          return null;
+        });
+      }
+    };
+    try {
+      events.execute(() -> carried.forEach(event -> order.accept(agentKey, event, each)));
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      handedOver.complete(null); // closing: unacknowledged, so the agent sends them again
+    }
+    return handedOver;
   }
 
   /**

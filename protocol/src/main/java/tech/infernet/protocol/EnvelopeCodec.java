@@ -38,6 +38,18 @@ public final class EnvelopeCodec {
     return fromBinary(bytes, DEFAULT_MAX_BYTES);
   }
 
+  /**
+   * The type a binary envelope claims, read from its header without checking anything else; empty
+   * when the bytes are not a version-1 envelope of a known type. For routing only: the type is
+   * trusted once the envelope has been opened, since the signature covers it.
+   */
+  public static java.util.Optional<MessageType> peekType(byte[] bytes) {
+    if (bytes == null || bytes.length < 2 || (bytes[0] & 0xFF) != Envelope.VERSION) {
+      return java.util.Optional.empty();
+    }
+    return MessageType.fromCode(bytes[1] & 0xFF);
+  }
+
   /** Decodes the binary form; {@code maxBytes} bounds the whole envelope. */
   public static Envelope fromBinary(byte[] bytes, int maxBytes) throws ProtocolException {
     if (bytes == null || bytes.length == 0) {

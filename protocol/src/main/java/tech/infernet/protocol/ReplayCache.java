@@ -6,8 +6,10 @@ import java.io.IOException;
  * Remembers which (sender, nonce) pairs a receiver has accepted, each until its expiry. A
  * receiver sets the expiry to the envelope's timestamp plus the skew window: after that the
  * timestamp check refuses the envelope anyway, so the entry can go and the cache stays bounded.
- * Implementations are thread-safe; one that survives restart ({@link FileReplayCache}, or the
- * agent's database) must have recorded an entry durably before it answers {@link Result#FRESH}.
+ * Implementations are thread-safe; one that survives restart must have recorded an entry durably
+ * before it answers {@link Result#FRESH} ({@link FileReplayCache}), or have ordered the record
+ * before every durable effect of the envelope (the agent's store, whose one writer commits the
+ * record before or with the job the envelope creates).
  */
 public interface ReplayCache extends AutoCloseable {
   /** The outcome of {@link #checkAndRecord}. */

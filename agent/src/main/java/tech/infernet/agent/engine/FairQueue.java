@@ -14,7 +14,12 @@ import tech.infernet.agent.jobs.JobId;
  * priority first, then oldest first. Not thread-safe: used from the dispatch thread only.
  */
 final class FairQueue {
-  record Entry(JobId id, String owner, int priority, boolean gpu) {}
+  /** A queued job; {@code job} is the row as queued (null in tests of the order alone). */
+  record Entry(JobId id, String owner, int priority, boolean gpu, tech.infernet.agent.jobs.Job job) {
+    Entry(JobId id, String owner, int priority, boolean gpu) {
+      this(id, owner, priority, gpu, null);
+    }
+  }
 
   private static final Comparator<Entry> ORDER = Comparator.comparingInt((Entry e) -> -e.priority())
       .thenComparing(Entry::id);

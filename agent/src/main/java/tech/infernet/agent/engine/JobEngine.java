@@ -172,6 +172,14 @@ public final class JobEngine implements AutoCloseable {
    * {@link SpecException} and creates nothing; one refused by policy is stored as REJECTED.
    */
   public CompletableFuture<Job> submit(String owner, String specJson) {
+    return submit(owner, specJson, id -> { });
+  }
+
+  /**
+   * As {@link #submit(String, String)}; {@code beforeStore} learns the new job's id before its first
+   * event can be stored (a valid spec only), so a caller can attach to the job's events from the first.
+   */
+  public CompletableFuture<Job> submit(String owner, String specJson, java.util.function.Consumer<JobId> beforeStore) {
     JobSpec spec;
     try {
       SpecParser.checkOwner(owner);
@@ -183,6 +191,7 @@ public final class JobEngine implements AutoCloseable {
     metrics.submitted.incrementAndGet();
     long now = System.currentTimeMillis();
     JobId id = ids.next(now);
+    beforeStore.accept(id);
     Admission a = policy.admit(spec);
     if (a instanceof Admission.Accepted && queuedCount.incrementAndGet() > cfg.maxQueued()) {
       queuedCount.decrementAndGet();
@@ -248,7 +257,7 @@ public final class JobEngine implements AutoCloseable {
       }
       queuedCount.decrementAndGet();
       OptionalInt gpu = slots.take(e.gpu());
-      work.execute(() -> run(e.id(), gpu));
+      work.execute(() -> run(e.job(), gpu));
     }
   }
 
@@ -264,18 +273,20 @@ public final class JobEngine implements AutoCloseable {
   }
 
   private static FairQueue.Entry entry(Job j) {
-    return new FairQueue.Entry(j.id(), j.owner(), j.spec().priority(), j.spec().gpu());
+    return new FairQueue.Entry(j.id(), j.owner(), j.spec().priority(), j.spec().gpu(), j);
   }
 
-  private void run(JobId id, OptionalInt gpu) {
-    Job j;
-    try {
-      j = store.transition(id, JobState.QUEUED, JobState.PREPARING, null, null,
-          gpu.isPresent() ? Map.of("gpu", gpu.getAsInt()) : Map.of()).join();
-    } catch (CompletionException e) {
-      release(gpu); // cancelled meanwhile
-      return;
-    }
+  /**
+   * Runs a job taken off the queue. PREPARING is queued on the store's ordered writer and not
+   * awaited: preparing (image pull, work dir) starts nothing a restart must know about, and RUNNING,
+   * awaited before anything starts, commits after it (in the same transaction when preparing was
+   * quick). A job cancelled meanwhile fails the RUNNING compare-and-set, so nothing starts.
+   */
+  private void run(Job queued, OptionalInt gpu) {
+    JobId id = queued.id();
+    CompletableFuture<Job> preparing = store.transition(id, JobState.QUEUED, JobState.PREPARING, null, null,
+        gpu.isPresent() ? Map.of("gpu", gpu.getAsInt()) : Map.of());
+    Job j = queued;
     Runner r = runnerFor(j);
     Sink sink = new Sink(id);
     try {
@@ -286,6 +297,7 @@ public final class JobEngine implements AutoCloseable {
       Execution ex = r.start(j, sink);
       conclude(j, ex.exit(), gpu);
     } catch (Exception e) {
+      preparing.exceptionally(x -> null).join(); // so the reads below see PREPARING, not a stale QUEUED
       if (!(e instanceof CompletionException ce && ce.getCause() instanceof IllegalTransitionException)) {
         metrics.runnerErrors.incrementAndGet();
         LOG.log(Level.WARNING, "job " + id + " failed in the runner", e);

@@ -29,6 +29,12 @@ final class Migrations {
           "CREATE TABLE acl (public_key TEXT PRIMARY KEY, role TEXT NOT NULL, added_at INTEGER NOT NULL)",
           "CREATE TABLE results (job_id TEXT PRIMARY KEY REFERENCES jobs(id), inline BLOB, path TEXT,"
               + " sha256 TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL)"
+      },
+      new String[] {
+          // envelope nonces seen (EnvelopeReplays): here, so that they commit in order with the jobs they create
+          "CREATE TABLE envelope_replays (sender TEXT NOT NULL, nonce TEXT NOT NULL, expires_at INTEGER NOT NULL,"
+              + " PRIMARY KEY (sender, nonce)) WITHOUT ROWID",
+          "CREATE INDEX envelope_replays_expiry ON envelope_replays(expires_at)"
       });
 
   private Migrations() {}

@@ -175,6 +175,50 @@ public final class Store implements AutoCloseable {
     }, false);
   }
 
+  /**
+   * Queues the record of an envelope's (sender, nonce) until {@code expiresAtMs}: it commits before,
+   * or with, every write queued after it (see {@link EnvelopeReplays}).
+   */
+  CompletableFuture<Void> recordReplay(String sender, String nonce, long expiresAtMs) {
+    return write(() -> {
+      writes.recordReplay(sender, nonce, expiresAtMs);
+      return null;
+    }, false);
+  }
+
+  CompletableFuture<Void> purgeReplays(long nowMs) {
+    return write(() -> {
+      writes.purgeReplays(nowMs);
+      return null;
+    }, false);
+  }
+
+  /** Unexpired envelope replay records: sender, nonce, expiry. */
+  List<String[]> replays(long nowMs) {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT sender, nonce, expires_at FROM envelope_replays WHERE expires_at >= ?")) {
+        p.setLong(1, nowMs);
+        List<String[]> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3))});
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** Marks the outbox rows of these events (ids of {@link JobEvent}s) delivered. */
+  public CompletableFuture<Void> markEventsDelivered(Collection<Long> eventIds) {
+    List<Long> ids = List.copyOf(eventIds);
+    return write(() -> {
+      writes.markEventsDelivered(ids);
+      return null;
+    }, false);
+  }
+
   /** One queued unit of work and the future its caller waits on. */
   private record Op<T>(Writes.Work<T> work, CompletableFuture<T> future, boolean durable) {
     @SuppressWarnings("unchecked")

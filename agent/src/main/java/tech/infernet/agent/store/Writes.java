@@ -278,6 +278,31 @@ final class Writes implements AutoCloseable {
     }
   }
 
+  void recordReplay(String sender, String nonce, long expiresAtMs) throws SQLException {
+    PreparedStatement p = ps("INSERT OR IGNORE INTO envelope_replays VALUES (?, ?, ?)");
+    p.setString(1, sender);
+    p.setString(2, nonce);
+    p.setLong(3, expiresAtMs);
+    p.executeUpdate();
+  }
+
+  void purgeReplays(long nowMs) throws SQLException {
+    PreparedStatement p = ps("DELETE FROM envelope_replays WHERE expires_at < ?");
+    p.setLong(1, nowMs);
+    p.executeUpdate();
+  }
+
+  void markEventsDelivered(Collection<Long> eventIds) throws SQLException {
+    // outbox_pending (delivered_at, id) narrows this to the rows still pending
+    PreparedStatement p = ps("UPDATE outbox SET delivered_at = ? WHERE delivered_at IS NULL AND event_id = ?");
+    long now = System.currentTimeMillis();
+    for (long id : eventIds) {
+      p.setLong(1, now);
+      p.setLong(2, id);
+      p.executeUpdate();
+    }
+  }
+
   @Override
   public void close() {
     for (PreparedStatement p : statements.values()) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import tech.infernet.agent.engine.JobEngine;
 import tech.infernet.agent.jobs.Job;
@@ -95,6 +96,11 @@ final class AgentRequests {
   }
 
   private JobAccepted submit(Caller caller, JobSubmit submit) throws RequestException {
+    return submit(caller, submit, id -> { });
+  }
+
+  /** Submits; {@code beforeStore} learns the job's id before its first event is stored. */
+  JobAccepted submit(Caller caller, JobSubmit submit, Consumer<JobId> beforeStore) throws RequestException {
     if (!SUBMITTERS.contains(caller.role())) {
       throw new RequestException(ErrorCode.FORBIDDEN, "role " + caller.role().wireName() + " may not submit jobs");
     }
@@ -106,7 +112,7 @@ final class AgentRequests {
     JobSpec spec = submit.spec() != null ? submit.spec() : uploadedSpec(caller, submit.specSha256());
     Job job;
     try {
-      job = engine.submit(caller.keyHex(), Json.write(WireSpecs.toEngineTree(spec))).join();
+      job = engine.submit(caller.keyHex(), Json.write(WireSpecs.toEngineTree(spec)), beforeStore).join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof SpecException bad) {
         throw new RequestException(ErrorCode.INVALID_SPEC, bad.getMessage(), bad.field().isEmpty() ? null : bad.field(),

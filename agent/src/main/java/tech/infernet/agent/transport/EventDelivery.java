@@ -54,7 +54,7 @@ final class EventDelivery implements AutoCloseable {
   /** Events of one directly reached owner awaiting acknowledgement at once. */
   static final int WINDOW = 64;
   /** Payload characters in one batch, well under a client's envelope limit. */
-  private static final int BATCH_BYTES = 256 * 1024;
+  static final int BATCH_BYTES = 256 * 1024;
   private static final long FIRST_BACKOFF_MS = 2_000;
   private static final long MAX_BACKOFF_MS = 60_000;
   private final Store store;
@@ -73,11 +73,19 @@ final class EventDelivery implements AutoCloseable {
     return t;
   });
 
+  private final ReplyHolds holds;
+
   EventDelivery(Store store, FaceStore faces, NknClient nkn, SecureChannel channel) {
     this.store = store;
     this.faces = faces;
     this.nkn = nkn;
     this.channel = channel;
+    this.holds = new ReplyHolds(store, this::wake);
+  }
+
+  /** Jobs whose events go in a held answer instead (job.submit with waitMs). */
+  ReplyHolds holds() {
+    return holds;
   }
 
   void start(Duration interval) {
@@ -134,6 +142,9 @@ final class EventDelivery implements AutoCloseable {
       for (OutboxEntry entry : owner.getValue()) {
         if (sending.get() >= (carried ? 1 : WINDOW)) {
           break;
+        }
+        if (holds.holds(entry)) {
+          continue; // goes (or went) in the answer to its submit
         }
         if (inFlight.add(entry.id())) {
           sending.incrementAndGet();
@@ -268,6 +279,7 @@ final class EventDelivery implements AutoCloseable {
 
   @Override
   public void close() {
+    holds.close();
     timer.shutdownNow();
   }
 }

@@ -18,13 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import tech.infernet.protocol.ReplayCache;
 import tech.infernet.protocol.message.Role;
 
 /**
  * What the NKN face keeps across restarts, in its own SQLite file beside the job store: the last
- * NKN address each key spoke from (where its job events go), one-time pairing codes, and the
- * envelope replay cache. One connection, used only by one "face-store" thread: the single
+ * NKN address each key spoke from (where its job events go) and one-time pairing codes (the
+ * envelope replay records live in the job store: {@code EnvelopeReplays}). One connection, used only by one "face-store" thread: the single
  * ordered writer of this file.
  */
 final class FaceStore implements AutoCloseable {
@@ -39,8 +38,6 @@ final class FaceStore implements AutoCloseable {
    * hot paths (every request, every delivery round) skip a hop to the store thread.
    */
   private final Map<String, String> peers = new ConcurrentHashMap<>();
-  /** When expired replay records were last removed: once a second is enough to keep the table bounded. */
-  private long purgedAt;
 
   /** The outcome of presenting a pairing secret. */
   enum Redeemed { PAIRED, UNKNOWN, EXPIRED, USED }
@@ -60,9 +57,7 @@ final class FaceStore implements AutoCloseable {
               + " updated_at INTEGER NOT NULL)");
           s.execute("CREATE TABLE IF NOT EXISTS pairings (secret_sha256 TEXT PRIMARY KEY, role TEXT NOT NULL,"
               + " expires_at INTEGER NOT NULL, used_at INTEGER, used_by TEXT)");
-          s.execute("CREATE TABLE IF NOT EXISTS replays (sender TEXT NOT NULL, nonce TEXT NOT NULL,"
-              + " expires_at INTEGER NOT NULL, PRIMARY KEY (sender, nonce))");
-          s.execute("CREATE INDEX IF NOT EXISTS replays_expiry ON replays(expires_at)");
+          s.execute("DROP TABLE IF EXISTS replays"); // moved to the job store (EnvelopeReplays)
         }
         return c;
       });
@@ -145,58 +140,6 @@ final class FaceStore implements AutoCloseable {
         }
       }
     });
-  }
-
-  /** The replay cache of envelopes, durable before it answers FRESH. */
-  ReplayCache replayCache(int capacity) throws IOException {
-    int[] size = {call(this::count)}; // kept by the face-store thread alone
-    return new ReplayCache() {
-      @Override
-      public Result checkAndRecord(byte[] sender, byte[] nonce, long expiresAtMs, long nowMs) throws IOException {
-        return call(() -> {
-          if (nowMs - purgedAt >= 1000 || size[0] >= capacity) {
-            try (PreparedStatement purge = db.prepareStatement("DELETE FROM replays WHERE expires_at < ?")) {
-              purge.setLong(1, nowMs);
-              size[0] -= purge.executeUpdate();
-            }
-            purgedAt = nowMs;
-          }
-          if (size[0] >= capacity) {
-            return Result.FULL;
-          }
-          try (PreparedStatement insert = db.prepareStatement("INSERT OR IGNORE INTO replays VALUES (?, ?, ?)")) {
-            insert.setString(1, HexFormat.of().formatHex(sender));
-            insert.setString(2, HexFormat.of().formatHex(nonce));
-            insert.setLong(3, expiresAtMs);
-            if (insert.executeUpdate() == 0) {
-              return Result.REPLAYED;
-            }
-          }
-          size[0]++;
-          return Result.FRESH;
-        });
-      }
-
-      @Override
-      public int size() {
-        try {
-          return call(FaceStore.this::count);
-        } catch (IOException e) {
-          return -1;
-        }
-      }
-
-      @Override
-      public void close() {
-        // the store closes the connection
-      }
-    };
-  }
-
-  private int count() throws SQLException {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM replays")) {
-      return rs.getInt(1);
-    }
   }
 
   private <T> T call(Callable<T> work) throws IOException {

@@ -5,7 +5,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,6 +19,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import tech.infernet.agent.engine.JobEngine;
+import tech.infernet.agent.store.EnvelopeReplays;
 import tech.infernet.client.SecureChannel;
 import tech.infernet.nkn.NknAccount;
 import tech.infernet.nkn.NknClient;
@@ -26,7 +30,14 @@ import tech.infernet.protocol.InMemoryReplayCache;
 import tech.infernet.protocol.KeyPair;
 import tech.infernet.protocol.ProtocolException;
 import tech.infernet.protocol.Receiver;
+import tech.infernet.agent.jobs.JobId;
+import tech.infernet.protocol.EnvelopeCodec;
+import tech.infernet.protocol.MessageType;
 import tech.infernet.protocol.message.AgentInfo;
+import tech.infernet.protocol.message.EventAcks;
+import tech.infernet.protocol.message.JobAccepted;
+import tech.infernet.protocol.message.JobEvent;
+import tech.infernet.protocol.message.JobSubmit;
 import tech.infernet.protocol.message.ErrorReply;
 import tech.infernet.protocol.message.PairingUri;
 import tech.infernet.protocol.message.PayloadException;
@@ -56,9 +67,13 @@ public final class NknFace implements AutoCloseable {
   private final FaceConfig config;
   private final Transfers transfers;
 
+  /** Opens acknowledgements of events carried in answers: in-memory replay cache, as for delivery's own acks. */
+  private final SecureChannel ackChannel;
+
   private NknFace(NknClient nkn, FaceStore faces, SecureChannel channel, Access access, AgentRequests requests,
-      EventDelivery delivery, FaceConfig config, Transfers transfers) {
+      EventDelivery delivery, FaceConfig config, Transfers transfers, SecureChannel ackChannel) {
     this.transfers = transfers;
+    this.ackChannel = ackChannel;
     this.nkn = nkn;
     this.faces = faces;
     this.channel = channel;
@@ -81,7 +96,7 @@ public final class NknFace implements AutoCloseable {
       throws IOException {
     KeyPair identity = KeyPair.fromSeed(identitySeed);
     FaceStore faces = new FaceStore(config.stateDir().resolve("face.db"));
-    SecureChannel channel = new SecureChannel(identity, faces.replayCache(100_000), Clock.systemUTC(),
+    SecureChannel channel = new SecureChannel(identity, EnvelopeReplays.open(engine.store(), 100_000), Clock.systemUTC(),
         new Receiver.Options(Duration.ofSeconds(120), config.maxEnvelopeBytes()));
     Access access = new Access(engine.store(), new TokenBuckets(config.requestsPerSecond(), config.burst(), System::nanoTime));
     for (String relay : config.relays()) {
@@ -103,10 +118,14 @@ public final class NknFace implements AutoCloseable {
     SecureChannel deliveryChannel = new SecureChannel(identity, new InMemoryReplayCache(), Clock.systemUTC(),
         new Receiver.Options(Duration.ofSeconds(120), config.maxEnvelopeBytes()));
     EventDelivery delivery = new EventDelivery(engine.store(), faces, nkn, deliveryChannel);
-    NknFace face = new NknFace(nkn, faces, channel, access, requests, delivery, config, transfers);
+    NknFace face = new NknFace(nkn, faces, channel, access, requests, delivery, config, transfers, deliveryChannel);
     nkn.onMessage(face::accept);
     transfers.start();
-    engine.store().onEvent(event -> delivery.wake());
+    engine.store().onEvent(event -> {
+      if (!delivery.holds().stored(event)) {
+        delivery.wake();
+      }
+    });
     delivery.start(config.deliveryInterval());
     LOG.info("agent on NKN at " + nkn.address());
     return face;
@@ -141,7 +160,12 @@ public final class NknFace implements AutoCloseable {
     byte[] replyTo = null;
     try {
       access.checkRate(sourceKey);
-      SecureChannel.Inbound in = channel.open(message.source(), message.data());
+      boolean ack = EnvelopeCodec.peekType(message.data()).filter(t -> t == MessageType.JOB_EVENTS).isPresent();
+      SecureChannel.Inbound in = (ack ? ackChannel : channel).open(message.source(), message.data());
+      if (ack) {
+        acknowledged(in);
+        return;
+      }
       replyTo = in.sender();
       if (in.payload() instanceof Payload.Request request) {
         re = request.id();
@@ -156,6 +180,10 @@ public final class NknFace implements AutoCloseable {
       faces.rememberPeer(in.senderHex(), message.source());
       delivery.ownerSeen(in.senderHex());
       AgentRequests.Caller caller = new AgentRequests.Caller(in.senderHex(), access.role(in.senderHex()).orElse(null));
+      if (request instanceof JobSubmit submit && submit.waitMs() > 0 && !in.carried() && caller.role() != null) {
+        submitAndAnswerLater(message, in.sender(), caller, submit);
+        return;
+      }
       reply(message, in.sender(), requests.handle(caller, request));
     } catch (PayloadException e) {
       replyError(message, sourceKey, e.requestId(), e.code(), e.reason(), e.field(), e.detail());
@@ -169,6 +197,78 @@ public final class NknFace implements AutoCloseable {
       replyError(message, replyTo == null ? sourceKey : HexFormat.of().formatHex(replyTo), re, ErrorCode.INTERNAL,
           "the agent failed to carry out the request", null, null);
     }
+  }
+
+  /**
+   * An owner's {@code job.events} acknowledgement of events an answer carried (the only
+   * {@code job.events} an agent receives as a message: acks of its own sends come as replies).
+   */
+  private void acknowledged(SecureChannel.Inbound in) throws RequestException {
+    if (in.carried() || !(in.payload() instanceof EventAcks acks)) {
+      throw new RequestException(ErrorCode.UNSUPPORTED_TYPE, "an agent takes job.events only as acknowledgements from their owner");
+    }
+    delivery.holds().acknowledged(in.senderHex(), acks.acks());
+  }
+
+  /**
+   * A submit that asked to wait: the job is stored as usual (errors answered at once), and the
+   * answer goes when the job has ended or the wait is over, carrying its events so far.
+   */
+  private void submitAndAnswerLater(NknMessage message, byte[] sender, AgentRequests.Caller caller, JobSubmit submit)
+      throws RequestException {
+    ReplyHolds holds = delivery.holds();
+    JobId[] held = new JobId[1];
+    JobAccepted accepted;
+    try {
+      accepted = requests.submit(caller, submit, id -> {
+        held[0] = id;
+        holds.hold(id, caller.keyHex());
+      });
+    } catch (RequestException | RuntimeException e) {
+      if (held[0] != null) {
+        holds.release(held[0]); // e.g. rejected: its events go through delivery
+      }
+      throw e;
+    }
+    JobId job = held[0];
+    holds.answer(job, submit.waitMs())
+        .thenAcceptAsync(events -> answer(message, sender, accepted, job, events), workers)
+        .exceptionally(e -> {
+          LOG.log(Level.WARNING, "could not answer the submit of job " + job, e);
+          holds.release(job);
+          return null;
+        });
+  }
+
+  private void answer(NknMessage message, byte[] sender, JobAccepted accepted, JobId job,
+      List<tech.infernet.agent.store.JobEvent> stored) {
+    List<JobEvent> events = new ArrayList<>();
+    String state = accepted.state();
+    int bytes = 0;
+    for (tech.infernet.agent.store.JobEvent e : stored) {
+      bytes += e.payload().length();
+      if (!events.isEmpty() && bytes > EventDelivery.BATCH_BYTES) {
+        break; // the rest go through delivery
+      }
+      JobEvent wire = EventDelivery.toWire(e);
+      events.add(wire);
+      if ("state".equals(wire.kind()) && wire.data().get("state") instanceof String s) {
+        state = s.toLowerCase(Locale.ROOT);
+      }
+    }
+    ReplyHolds holds = delivery.holds();
+    if (events.isEmpty() || !message.canReply()) {
+      holds.release(job);
+      reply(message, sender, accepted);
+      return;
+    }
+    holds.carried(job, events.get(events.size() - 1).seq());
+    message.reply(channel.seal(sender, new JobAccepted(accepted.re(), accepted.jobId(), state, events)))
+        .whenComplete((sent, e) -> {
+          if (e != null) {
+            holds.release(job);
+          }
+        });
   }
 
   private void reply(NknMessage message, byte[] recipient, Payload.Reply reply) {

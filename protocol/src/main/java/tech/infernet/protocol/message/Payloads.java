@@ -40,9 +40,15 @@ public final class Payloads {
       } else {
         m.put("specSha256", x.specSha256());
       }
+      if (x.waitMs() > 0) {
+        m.put("waitMs", (long) x.waitMs());
+      }
     } else if (p instanceof JobAccepted x) {
       m.put("jobId", x.jobId());
       m.put("state", x.state());
+      if (!x.events().isEmpty()) {
+        m.put("events", events(x.events()));
+      }
     } else if (p instanceof JobCancel x) {
       m.put("jobId", x.jobId());
     } else if (p instanceof JobCancelled x) {
@@ -67,13 +73,7 @@ public final class Payloads {
       m.put("jobId", x.jobId());
       m.put("seq", x.seq());
     } else if (p instanceof JobEvents x) {
-      List<Object> events = new ArrayList<>();
-      for (JobEvent e : x.events()) {
-        Map<String, Object> em = new LinkedHashMap<>();
-        event(em, e);
-        events.add(em);
-      }
-      m.put("events", events);
+      m.put("events", events(x.events()));
     } else if (p instanceof EventAcks x) {
       List<Object> acks = new ArrayList<>();
       for (EventAck a : x.acks()) {
@@ -147,12 +147,35 @@ public final class Payloads {
     return Json.write(m);
   }
 
+  private static List<Object> events(List<JobEvent> list) {
+    List<Object> events = new ArrayList<>();
+    for (JobEvent e : list) {
+      Map<String, Object> em = new LinkedHashMap<>();
+      event(em, e);
+      events.add(em);
+    }
+    return events;
+  }
+
   private static void event(Map<String, Object> m, JobEvent x) {
     m.put("jobId", x.jobId());
     m.put("seq", x.seq());
     m.put("ts", x.timestampMs());
     m.put("kind", x.kind());
     m.put("data", x.data());
+  }
+
+  /** The list of job.event payloads at key k: 1 to JobEvents.MAX of them. */
+  private static List<JobEvent> eventList(Obj o, String k) throws Bad {
+    List<Object> raw = o.list(k);
+    if (raw.isEmpty() || raw.size() > JobEvents.MAX) {
+      throw new Bad(k, "1 to " + JobEvents.MAX + " events");
+    }
+    List<JobEvent> events = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      events.add(event(Obj.of(raw.get(i), k + "[" + i + "]")));
+    }
+    return events;
   }
 
   private static JobEvent event(Obj o) throws Bad {
@@ -206,9 +229,12 @@ public final class Payloads {
           if (bySha != null && spec != null) {
             throw new Bad("specSha256", "a job.submit has spec or specSha256, not both");
           }
-          return new JobSubmit(o.str("id"), spec == null ? null : JobSpecs.fromTree(spec), bySha);
+          Long wait = o.optLong("waitMs");
+          return new JobSubmit(o.str("id"), spec == null ? null : JobSpecs.fromTree(spec), bySha,
+              wait == null ? 0 : (int) bounded(wait, 0, JobSubmit.MAX_WAIT_MS, "waitMs"));
         }
-        return new JobAccepted(o.str("re"), o.str("jobId"), o.str("state"));
+        List<JobEvent> carried = o.has("events") ? eventList(o, "events") : List.of();
+        return new JobAccepted(o.str("re"), o.str("jobId"), o.str("state"), carried);
       case JOB_CANCEL:
         return request ? new JobCancel(o.str("id"), o.str("jobId"))
             : new JobCancelled(o.str("re"), o.str("jobId"), o.str("state"));
@@ -234,17 +260,12 @@ public final class Payloads {
       case JOB_EVENT:
         return new JobEvent(o.str("jobId"), o.lng("seq"), o.lng("ts"), o.str("kind"), o.obj("data").map);
       case JOB_EVENTS: {
-        boolean batch = o.has("events");
-        List<Object> raw = o.list(batch ? "events" : "acks");
-        if (raw.size() > JobEvents.MAX) {
-          throw new Bad(batch ? "events" : "acks", "at most " + JobEvents.MAX);
+        if (o.has("events")) {
+          return new JobEvents(eventList(o, "events"));
         }
-        if (batch) {
-          List<JobEvent> events = new ArrayList<>();
-          for (int i = 0; i < raw.size(); i++) {
-            events.add(event(Obj.of(raw.get(i), "events[" + i + "]")));
-          }
-          return new JobEvents(events);
+        List<Object> raw = o.list("acks");
+        if (raw.size() > JobEvents.MAX) {
+          throw new Bad("acks", "at most " + JobEvents.MAX);
         }
         List<EventAck> acks = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {

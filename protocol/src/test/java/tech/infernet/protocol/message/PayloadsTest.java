@@ -58,7 +58,37 @@ public class PayloadsTest {
         new JobEvents(List.of(new JobEvent("01JD0000000000000000000000", 2, 1000, "state", Map.of("state", "PREPARING")),
             new JobEvent("01JD0000000000000000000001", 1, 1001, "log", Map.of("line", "x")))),
         new EventAcks(List.of(new EventAck("01JD0000000000000000000000", 2), new EventAck("01JD0000000000000000000001", 1))),
-        new EventAcks(List.of()));
+        new EventAcks(List.of()),
+        new JobSubmit("r16", ECHO).waiting(250),
+        new JobAccepted("r16", "01JD0000000000000000000000", "succeeded",
+            List.of(new JobEvent("01JD0000000000000000000000", 1, 1000, "state", Map.of("state", "QUEUED")),
+                new JobEvent("01JD0000000000000000000000", 2, 1001, "state", Map.of("state", "SUCCEEDED")))));
+  }
+
+  @Test
+  void aSubmitMayAskToWaitUpToAMinuteAndItsAnswerCarriesOnlyThatJobsEvents() {
+    String whole = new String(Payloads.encode(new JobSubmit("r1", ECHO)), StandardCharsets.UTF_8);
+    String open = whole.substring(0, whole.length() - 1); // the submit without its closing brace
+    String one = "{\"jobId\":\"j\",\"seq\":1,\"ts\":5,\"kind\":\"state\",\"data\":{}}";
+    assertEquals(60_000, ((JobSubmit) decode(MessageType.JOB_SUBMIT, open + ",\"waitMs\":60000}")).waitMs());
+    assertBad(MessageType.JOB_SUBMIT, open + ",\"waitMs\":60001}", "waitMs");
+    assertBad(MessageType.JOB_SUBMIT, open + ",\"waitMs\":-1}", "waitMs");
+    assertBad(MessageType.JOB_SUBMIT, open + ",\"waitMs\":\"5\"}", "waitMs");
+    assertEquals(1, ((JobAccepted) decode(MessageType.JOB_SUBMIT,
+        "{\"re\":\"r\",\"jobId\":\"j\",\"state\":\"queued\",\"events\":[" + one + "]}")).events().size());
+    assertBad(MessageType.JOB_SUBMIT, "{\"re\":\"r\",\"jobId\":\"j\",\"state\":\"queued\",\"events\":[]}", "events");
+    assertBad(MessageType.JOB_SUBMIT, "{\"re\":\"r\",\"jobId\":\"k\",\"state\":\"queued\",\"events\":[" + one + "]}",
+        "events");
+    assertBad(MessageType.JOB_SUBMIT, "{\"re\":\"r\",\"jobId\":\"j\",\"state\":\"queued\",\"events\":["
+        + String.join(",", java.util.Collections.nCopies(65, one)) + "]}", "events");
+  }
+
+  private static Payload decode(MessageType type, String json) {
+    try {
+      return Payloads.decode(type, json.getBytes(StandardCharsets.UTF_8));
+    } catch (PayloadException e) {
+      throw new AssertionError(json + ": " + e.getMessage(), e);
+    }
   }
 
   @Test
