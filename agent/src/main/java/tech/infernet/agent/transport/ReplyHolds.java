@@ -35,6 +35,7 @@ final class ReplyHolds implements AutoCloseable {
 
   private final Store store;
   private final Runnable wakeDelivery;
+  private final long ackWaitMs;
   private final Map<JobId, Hold> holds = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "reply-holds");
@@ -60,8 +61,13 @@ final class ReplyHolds implements AutoCloseable {
   }
 
   ReplyHolds(Store store, Runnable wakeDelivery) {
+    this(store, wakeDelivery, ACK_WAIT_MS);
+  }
+
+  ReplyHolds(Store store, Runnable wakeDelivery, long ackWaitMs) {
     this.store = store;
     this.wakeDelivery = wakeDelivery;
+    this.ackWaitMs = ackWaitMs;
   }
 
   /** Starts holding the job's events for its owner; call before its first event is stored. */
@@ -123,7 +129,7 @@ final class ReplyHolds implements AutoCloseable {
     h.carriedUpTo = seq;
     wakeDelivery.run();
     try {
-      timer.schedule(() -> release(job, h), ACK_WAIT_MS, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> release(job, h), ackWaitMs, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closed) {
       release(job, h);
     }
