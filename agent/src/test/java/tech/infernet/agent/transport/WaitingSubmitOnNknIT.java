@@ -55,9 +55,11 @@ class WaitingSubmitOnNknIT {
   @TempDir static Path dir;
   private static String image;
   private static TestAgent agent;
+  private static NknDevnet devnet;
 
   @BeforeAll
-  static void startAgent(NknDevnet devnet) throws Exception {
+  static void startAgent(NknDevnet net) throws Exception {
+    devnet = net;
     image = TestImage.ensure();
     agent = TestAgent.fresh(dir, devnet);
   }
@@ -186,6 +188,20 @@ class WaitingSubmitOnNknIT {
     NknMessage again = inbox.poll(30, TimeUnit.SECONDS);
     assertTrue(again != null, "another key's acks settled the owner's events");
     again.reply(owner.channel.seal(agentKey(), new EventAcks(List.of()))); // not now: they come once more
+  }
+
+  @Test
+  void cliSubmitWithWaitPrintsTheEndedJobAndItsEventsFromTheAnswer(@TempDir Path home) throws Exception {
+    List<String> common = List.of("--identity", home.resolve("identity").toString(), "--rpc", devnet.seedRpcAddress());
+    String paired = Cli.run(common, "pair", agent.face.newPairing(Role.SUBMITTER, Duration.ofMinutes(5)).toString());
+
+    String out = Cli.run(common, "submit", "--image", image, "--memory", "64", "--wait", "15", "--watch",
+        "--", "/bin/sh", "-c", "echo cli-waited");
+
+    assertTrue(paired.contains("as submitter"), paired);
+    List<String> lines = out.lines().toList();
+    assertTrue(lines.get(0).endsWith("  succeeded"), "the first line has the state the answer carried: " + out);
+    assertTrue(out.contains("cli-waited") && lines.get(lines.size() - 1).contains("SUCCEEDED"), out);
   }
 
   @Test

@@ -166,14 +166,19 @@ public final class InfernetCli {
     @Option(names = "--inference", description = "chat/completions, completions or embeddings") String endpoint;
     @Option(names = "--body", description = "the OpenAI-compatible request JSON (inline)") String body;
     @Option(names = "--watch", description = "follow the job's events until it ends") boolean watch;
+    @Option(names = "--wait", paramLabel = "SECONDS", description = "hold the answer until the job ends, at most this"
+        + " long (under 20), and take its events from it: a short job in one round trip") int waitSeconds;
     @Parameters(description = "the container's command (argv; never run through a shell)") List<String> command = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
       JobSpec job = build();
+      if (waitSeconds < 0 || waitSeconds >= 20) {
+        throw new IOException("--wait: 0 to 19 seconds (the client waits 20 s for an answer), not " + waitSeconds);
+      }
       try (NknAgentClient client = top.connect()) {
         Watch.Follower follower = watch ? new Watch.Follower(client, top.out) : null;
-        var accepted = client.submit(top.agent(), job).join();
+        var accepted = client.submit(top.agent(), job, Duration.ofSeconds(waitSeconds)).join();
         if (follower == null) {
           top.out.println(accepted.jobId() + "  " + accepted.state());
           return 0;
