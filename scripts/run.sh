@@ -55,7 +55,7 @@ echo
 echo "From a second terminal:"
 echo "  scripts/infernet pair '<the link above>'"
 echo "  scripts/infernet submit --image localhost/infernet-busybox:1 --watch -- echo hello"
-echo "  scripts/infernet submit --image localhost/infernet-busybox:1 --watch -- sh -c 'echo 42 > /work/result'"
+echo "  scripts/infernet submit --image localhost/infernet-busybox:1 --wait 10 --watch -- sh -c 'echo 42 > /work/result'"
 echo "  scripts/infernet result '<the job id it printed>'"
 echo "Phones use the relay: curl http://127.0.0.1:8080/openapi.json (docs/relay.md walks through the phone flow)."
 echo "Ctrl-C stops the agent, the relay and the NKN node."
