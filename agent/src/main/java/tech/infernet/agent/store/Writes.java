@@ -269,13 +269,7 @@ final class Writes implements AutoCloseable {
   }
 
   void markDelivered(Collection<Long> ids) throws SQLException {
-    PreparedStatement p = ps("UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL");
-    long now = System.currentTimeMillis();
-    for (long id : ids) {
-      p.setLong(1, now);
-      p.setLong(2, id);
-      p.executeUpdate();
-    }
+    stampEach("UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL", ids);
   }
 
   void recordReplay(String sender, String nonce, long expiresAtMs) throws SQLException {
@@ -294,9 +288,14 @@ final class Writes implements AutoCloseable {
 
   void markEventsDelivered(Collection<Long> eventIds) throws SQLException {
     // outbox_pending (delivered_at, id) narrows this to the rows still pending
-    PreparedStatement p = ps("UPDATE outbox SET delivered_at = ? WHERE delivered_at IS NULL AND event_id = ?");
+    stampEach("UPDATE outbox SET delivered_at = ? WHERE delivered_at IS NULL AND event_id = ?", eventIds);
+  }
+
+  /** Runs {@code sql} once per id, with the current time as its first parameter and the id as its second. */
+  private void stampEach(String sql, Collection<Long> ids) throws SQLException {
+    PreparedStatement p = ps(sql);
     long now = System.currentTimeMillis();
-    for (long id : eventIds) {
+    for (long id : ids) {
       p.setLong(1, now);
       p.setLong(2, id);
       p.executeUpdate();

@@ -37,11 +37,14 @@ import tech.infernet.protocol.spec.ContainerJob;
 import tech.infernet.protocol.spec.Resources;
 
 /**
- * Benchmark (not a test): submit-to-result round trip of a no-op job through an agent over NKN
- * (envelopes sealed and checked both ways, store, scheduler, the SUCCEEDED event delivered and
- * acknowledged) against a bare request-reply of the same size through the binding, in one run;
- * then jobs/s through one agent. The no-op runner stands in for the container so the figure is
- * the agent's own cost. Arguments: seed RPC address, round trips (default 300), jobs (default 1000).
+ * Benchmark (not a test): submit-to-result round trip of a no-op job through an agent over NKN,
+ * until SUCCEEDED reaches the client's listener, against a bare request-reply of the same size
+ * through the binding, in one run; then jobs/s through one agent. Two ways to submit: answered at
+ * once, with the events delivered and acknowledged one by one (or batched), and a submit that waits
+ * (its answer carries the events). A third row is the protocol's floor: the same sealed submit and
+ * answer between two plain peers, no agent. The no-op runner stands in for the container so the
+ * figure is the agent's own cost. Arguments: seed RPC address, round trips (default 300), jobs
+ * (default 1000).
  */
 public final class NknJobBench {
   private static final long SETTLE_MS = 10;
@@ -75,10 +78,11 @@ public final class NknJobBench {
             done.computeIfAbsent(event.jobId(), k -> new CompletableFuture<>()).complete(System.nanoTime());
           }
         });
-        bareB.onMessage(message -> message.reply(message.data()));
         SealedEcho sealed = new SealedEcho(sealedA, sealedB, noop);
-        int envelopeBytes = 400; // about what a sealed job.submit of this spec weighs
-        byte[] bare = new byte[envelopeBytes];
+        // The bare request-reply moves as many bytes each way as the sealed submit and its answer.
+        byte[] bare = new byte[sealed.requestBytes()];
+        byte[] bareAnswer = new byte[sealed.answerBytes()];
+        bareB.onMessage(message -> message.reply(bareAnswer));
 
         Duration wait = Duration.ofSeconds(5);
         for (int i = 0; i < 100; i++) { // warm-up of every path
@@ -179,21 +183,37 @@ public final class NknJobBench {
         try {
           SecureChannel.Inbound in = peerChannel.open(message.source(), message.data());
           JobSubmit submit = (JobSubmit) in.payload();
-          String id = "01JD0000000000000000000000";
-          List<JobEvent> events = new java.util.ArrayList<>();
-          for (String state : List.of("QUEUED", "PREPARING", "RUNNING", "SUCCEEDED")) {
-            events.add(new JobEvent(id, events.size() + 1, System.currentTimeMillis(), "state", Map.of("state", state)));
-          }
-          message.reply(peerChannel.seal(in.sender(), new JobAccepted(submit.id(), id, "succeeded", events)));
+          message.reply(peerChannel.seal(in.sender(), answer(submit.id())));
         } catch (ProtocolException e) {
           throw new IllegalStateException(e);
         }
       });
     }
 
+    int requestBytes() {
+      return submit().length;
+    }
+
+    int answerBytes() {
+      return peerChannel.seal(clientChannel.self().publicKey(), answer(UUID.randomUUID().toString())).length;
+    }
+
+    private byte[] submit() {
+      return clientChannel.seal(peerChannel.self().publicKey(), new JobSubmit(UUID.randomUUID().toString(), job).waiting(5000));
+    }
+
+    private static JobAccepted answer(String re) {
+      String id = "01JD0000000000000000000000";
+      List<JobEvent> events = new java.util.ArrayList<>();
+      for (String state : List.of("QUEUED", "PREPARING", "RUNNING", "SUCCEEDED")) {
+        events.add(new JobEvent(id, events.size() + 1, System.currentTimeMillis(), "state", Map.of("state", state)));
+      }
+      return new JobAccepted(re, id, "succeeded", events);
+    }
+
     long roundTrip() throws ProtocolException {
       long t0 = System.nanoTime();
-      byte[] sealed = clientChannel.seal(peerChannel.self().publicKey(), new JobSubmit(UUID.randomUUID().toString(), job).waiting(5000));
+      byte[] sealed = submit();
       NknReply reply = client.sendAndWait(peer, sealed);
       JobAccepted answer = (JobAccepted) clientChannel.open(reply.source(), reply.data()).payload();
       long t1 = System.nanoTime();

@@ -97,6 +97,18 @@ class WaitingSubmitOnNknIT {
     }
   }
 
+  /** A raw peer of the key, its inbox of messages from the agent, and the answer to its waiting submit. */
+  private record Waited(RawPeer peer, BlockingQueue<NknMessage> inbox, JobAccepted answer) {}
+
+  private static Waited submitRawAndWait(KeyPair key, String requestId, String script) throws Exception {
+    RawPeer raw = agent.raw(key);
+    BlockingQueue<NknMessage> inbox = new LinkedBlockingQueue<>();
+    raw.nkn.onMessage(inbox::add);
+    JobAccepted answer = assertInstanceOf(JobAccepted.class, raw.send(agent.face.address(),
+        raw.seal(new JobSubmit(requestId, shell(script)).waiting(15_000))));
+    return new Waited(raw, inbox, answer);
+  }
+
   private static void inOrderFromOne(List<JobEvent> events) {
     for (int i = 0; i < events.size(); i++) {
       assertEquals(i + 1, events.get(i).seq(), "in order from 1, no gap, no duplicate: " + events);
@@ -127,12 +139,11 @@ class WaitingSubmitOnNknIT {
   @Test
   void eventsAnAnswerCarriedAreDeliveredAgainWhenNoAcknowledgementComes() throws Exception {
     KeyPair key = paired(Role.OWNER);
-    RawPeer raw = agent.raw(key);
-    BlockingQueue<NknMessage> inbox = new LinkedBlockingQueue<>();
-    raw.nkn.onMessage(inbox::add);
+    Waited waited = submitRawAndWait(key, "w1", "echo unacknowledged");
+    RawPeer raw = waited.peer();
+    BlockingQueue<NknMessage> inbox = waited.inbox();
+    JobAccepted answer = waited.answer();
 
-    JobAccepted answer = assertInstanceOf(JobAccepted.class, raw.send(agent.face.address(),
-        raw.seal(new JobSubmit("w1", shell("echo unacknowledged")).waiting(15_000))));
     assertEquals("succeeded", answer.state());
     assertNull(inbox.poll(ReplyHolds.ACK_WAIT_MS - 1_000, TimeUnit.MILLISECONDS), "delivered while the answer's ack could still come");
 
@@ -172,12 +183,9 @@ class WaitingSubmitOnNknIT {
 
   @Test
   void acknowledgementsOfAnotherKeysEventsChangeNothingAndABatchSentToTheAgentIsRefused() throws Exception {
-    KeyPair key = paired(Role.OWNER);
-    RawPeer owner = agent.raw(key);
-    BlockingQueue<NknMessage> inbox = new LinkedBlockingQueue<>();
-    owner.nkn.onMessage(inbox::add);
-    JobAccepted answer = assertInstanceOf(JobAccepted.class, owner.send(agent.face.address(),
-        owner.seal(new JobSubmit("w2", shell("echo not-yours")).waiting(15_000))));
+    Waited waited = submitRawAndWait(paired(Role.OWNER), "w2", "echo not-yours");
+    RawPeer owner = waited.peer();
+    JobAccepted answer = waited.answer();
     RawPeer other = agent.raw(paired(Role.OWNER));
     List<EventAck> acks = answer.events().stream().map(e -> new EventAck(e.jobId(), e.seq())).toList();
 
@@ -185,7 +193,7 @@ class WaitingSubmitOnNknIT {
     Payload refused = other.send(agent.face.address(), other.seal(new JobEvents(answer.events())));
 
     assertEquals(ErrorCode.UNSUPPORTED_TYPE, assertInstanceOf(ErrorReply.class, refused).code());
-    NknMessage again = inbox.poll(30, TimeUnit.SECONDS);
+    NknMessage again = waited.inbox().poll(30, TimeUnit.SECONDS);
     assertTrue(again != null, "another key's acks settled the owner's events");
     again.reply(owner.channel.seal(agentKey(), new EventAcks(List.of()))); // not now: they come once more
   }
