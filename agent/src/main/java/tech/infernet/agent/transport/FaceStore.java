@@ -23,8 +23,8 @@ import tech.infernet.protocol.message.Role;
 /**
  * What the NKN face keeps across restarts, in its own SQLite file beside the job store: the last
  * NKN address each key spoke from (where its job events go) and one-time pairing codes (the
- * envelope replay records live in the job store: {@code EnvelopeReplays}). One connection, used only by one "face-store" thread: the single
- * ordered writer of this file.
+ * envelope replay records live in the job store: {@code EnvelopeReplays}). One connection, used
+ * only by one "face-store" thread: the single ordered writer of this file.
  */
 final class FaceStore implements AutoCloseable {
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
