@@ -11,7 +11,8 @@ const ed2curve = require('ed2curve');
 
 const DOMAIN = Buffer.from('infernet/envelope/v1\0', 'ascii');
 const TYPES = { 'job.submit': 1, 'job.cancel': 2, 'job.get': 3, 'job.list': 4, 'job.event': 5,
-  'event.ack': 6, 'agent.info': 7, 'pair.request': 8, 'pair.result': 9, 'error': 10 };
+  'event.ack': 6, 'agent.info': 7, 'pair.request': 8, 'pair.result': 9, 'error': 10, 'event.carry': 11,
+  'job.result': 12, 'transfer.open': 13, 'transfer.done': 14, 'job.events': 15 };
 const TYPE_NAMES = Object.fromEntries(Object.entries(TYPES).map(([k, v]) => [v, k]));
 const HEADER = 102;
 const SKEW_MS = 120000;

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import tech.infernet.protocol.internal.Json;
 import tech.infernet.protocol.message.ErrorReply;
+import tech.infernet.protocol.message.EventAck;
+import tech.infernet.protocol.message.EventAcks;
+import tech.infernet.protocol.message.JobAccepted;
+import tech.infernet.protocol.message.JobEvent;
 import tech.infernet.protocol.message.JobGet;
 import tech.infernet.protocol.message.JobSubmit;
 import tech.infernet.protocol.message.Payloads;
@@ -66,6 +70,19 @@ final class TestVectors {
     byte[] err = Payloads.encode(new ErrorReply(null, ErrorCode.REPLAYED, "nonce already seen from this sender"));
     Envelope error = Envelope.seal(BOB, ALICE.publicKey(), MessageType.ERROR, Fixtures.T0 + 2, Fixtures.nonce(0xC0), err);
     envelopes.add(describe("error, bob to alice", "bob", "alice", BOB, ALICE, error, err));
+    String job = "01JD5ZQ8W6N3V0G7X2K4M9P1RT";
+    byte[] answer = Payloads.encode(new JobAccepted("r3", job, "succeeded", List.of(
+        new JobEvent(job, 1, Fixtures.T0 + 4, "state", Map.of("state", "QUEUED")),
+        new JobEvent(job, 2, Fixtures.T0 + 9, "log", new java.util.TreeMap<>(Map.of("stream", "stdout", "text", "hi"))),
+        new JobEvent(job, 3, Fixtures.T0 + 12, "state",
+            new java.util.TreeMap<>(Map.of("state", "SUCCEEDED", "from", "RUNNING", "exitCode", 0))))));
+    Envelope waited = Envelope.seal(BOB, ALICE.publicKey(), MessageType.JOB_SUBMIT, Fixtures.T0 + 13, Fixtures.nonce(0xE0), answer);
+    envelopes.add(describe("job.submit answer to a submit that waited (waitMs), carrying its events, bob to alice", "bob",
+        "alice", BOB, ALICE, waited, answer));
+    byte[] acks = Payloads.encode(new EventAcks(List.of(new EventAck(job, 1), new EventAck(job, 2), new EventAck(job, 3))));
+    Envelope ack = Envelope.seal(ALICE, BOB.publicKey(), MessageType.JOB_EVENTS, Fixtures.T0 + 14, Fixtures.nonce(0xF0), acks);
+    envelopes.add(describe("job.events acknowledging the events an answer carried, alice to bob", "alice", "bob", ALICE, BOB,
+        ack, acks));
     byte[] empty = new byte[0];
     Envelope emptyEnv = Envelope.seal(CAROL, BOB.publicKey(), MessageType.AGENT_INFO, Fixtures.T0 + 3, Fixtures.nonce(0xD0), empty);
     envelopes.add(describe("empty plaintext (opens, but is not a valid agent.info payload), carol to bob", "carol", "bob", CAROL, BOB, emptyEnv, empty));
