@@ -56,6 +56,16 @@ final class Access {
     }
   }
 
+  /**
+   * Acknowledgements of events an answer carried draw on a bucket of their own (same rate), so a
+   * client's waiting submits do not spend its request budget twice.
+   */
+  void checkAckRate(String publicKeyHex) throws RequestException {
+    if (!rates.tryTake("ack/" + publicKeyHex)) {
+      throw new RequestException(ErrorCode.RATE_LIMITED, "too many acknowledgements from this key; slow down");
+    }
+  }
+
   private void reload() {
     Map<String, Role> fresh = new ConcurrentHashMap<>();
     for (AclEntry entry : store.acl()) {

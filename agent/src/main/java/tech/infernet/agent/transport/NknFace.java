@@ -159,8 +159,12 @@ public final class NknFace implements AutoCloseable {
     String re = null;
     byte[] replyTo = null;
     try {
-      access.checkRate(sourceKey);
       boolean ack = EnvelopeCodec.peekType(message.data()).filter(t -> t == MessageType.JOB_EVENTS).isPresent();
+      if (ack) {
+        access.checkAckRate(sourceKey);
+      } else {
+        access.checkRate(sourceKey);
+      }
       SecureChannel.Inbound in = (ack ? ackChannel : channel).open(message.source(), message.data());
       if (ack) {
         acknowledged(in);
