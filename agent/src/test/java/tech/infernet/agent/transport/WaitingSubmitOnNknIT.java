@@ -97,6 +97,13 @@ class WaitingSubmitOnNknIT {
     }
   }
 
+  /** A client of the key whose listeners add every event they are handed to {@code heard}. */
+  private static NknAgentClient listening(KeyPair key, List<JobEvent> heard) {
+    NknAgentClient client = agent.client(key, null);
+    client.onEvent(heard::add);
+    return client;
+  }
+
   /** A raw peer of the key, its inbox of messages from the agent, and the answer to its waiting submit. */
   private record Waited(RawPeer peer, BlockingQueue<NknMessage> inbox, JobAccepted answer) {}
 
@@ -118,9 +125,8 @@ class WaitingSubmitOnNknIT {
   @Test
   void aSubmitThatWaitsIsAnsweredWithItsJobsEventsToTheEndAndTheirAckSettlesThem() throws Exception {
     KeyPair key = paired(Role.SUBMITTER);
-    NknAgentClient owner = agent.client(key, null);
     List<JobEvent> heard = new CopyOnWriteArrayList<>();
-    owner.onEvent(heard::add);
+    NknAgentClient owner = listening(key, heard);
 
     JobAccepted answer = owner.submit(agent.face.address(), shell("echo waited-for"), Duration.ofSeconds(15)).join();
 
@@ -163,9 +169,8 @@ class WaitingSubmitOnNknIT {
   @Test
   void aWaitShorterThanTheJobAnswersWithWhatThereIsAndTheRestFollowAsEvents() throws Exception {
     KeyPair key = paired(Role.SUBMITTER);
-    NknAgentClient owner = agent.client(key, null);
     List<JobEvent> heard = new CopyOnWriteArrayList<>();
-    owner.onEvent(heard::add);
+    NknAgentClient owner = listening(key, heard);
 
     JobAccepted answer = owner.submit(agent.face.address(), shell("sleep 2; echo later"), Duration.ofMillis(300)).join();
 
